@@ -1,0 +1,58 @@
+# The two commands a newcomer types:  make lab  |  make test
+# Each builds .venv (pinned versions from requirements/constraints.txt) the first time, and reuses it after.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# JupyterLab refuses to run as root without --allow-root; add it only for root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: lab test lint unit notebooks execute bench venv lock clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else f"Python 3.11+ is needed, found {v.major}.{v.minor}: run make PYTHON=python3.11 (or newer)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)
+
+lint: $(STAMP)
+	$(BIN)/ruff check hinge_utils tests benchmarks notebooks
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests hinge_utils --doctest-modules
+
+# nbval in strict mode: every text output of every notebook is re-computed and compared.
+notebooks: $(STAMP)
+	$(BIN)/python -m pytest --nbval --nbval-current-env notebooks
+
+# Everything in one pytest run (one summary line): unit tests, doctests, and nbval on the lessons.
+test: lint
+	$(BIN)/python -m pytest tests hinge_utils --doctest-modules \
+		--nbval --nbval-current-env $(wildcard notebooks/*.ipynb)
+
+# Re-execute the lessons in place, top to bottom in fresh kernels, without timing metadata.
+execute: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.record_timing=False notebooks/[0-9][0-9]_*.ipynb
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_losses.py
+	$(BIN)/python benchmarks/bench_training.py
+	$(BIN)/python benchmarks/time_notebooks.py
+
+# Re-pin: resolve pyproject.toml afresh in a scratch venv and write the exact versions.
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet 'torch==2.13.0' -e '.[test]'
+	{ head -2 requirements/constraints.txt; .venv-lock/bin/python -m pip freeze --exclude-editable | sed 's/+cpu$$//'; } > requirements/constraints.tmp
+	mv requirements/constraints.tmp requirements/constraints.txt && rm -rf .venv-lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,275 @@
+"""Input checks for the losses in :mod:`hinge_utils.functional`.
+
+Each check does one job and raises a ``ValueError`` (wrong value or shape) or ``TypeError`` (wrong
+type or dtype) whose message names what was received, what was expected, and the fix.
+
+Two kinds of checks, as in torchmetrics:
+
+* argument checks (``check_reduction``, ``check_margin``, ``check_p``) look at Python values only;
+* tensor checks look at types, dtypes, shapes and devices (metadata, free) and, for targets, make
+  one pass over the ``N`` targets. No check ever reads the ``N x K`` scores.
+
+The public losses call the composite ``validate_binary_inputs`` / ``validate_class_inputs``, or
+skip them all with ``validate_args=False``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import torch
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+# ---------------------------------------------------------------------------------------------
+# Argument checks (Python values)
+# ---------------------------------------------------------------------------------------------
+
+
+def check_reduction(reduction: object) -> None:
+    """Raise unless ``reduction`` is one of ``'mean'``, ``'sum'``, ``'none'``."""
+    if not isinstance(reduction, str) or reduction not in REDUCTIONS:
+        raise ValueError(
+            f"reduction must be one of 'mean', 'sum', 'none'; got {reduction!r}: "
+            "use reduction='mean' for the batch average, 'sum' for the total, "
+            "'none' for one loss per sample"
+        )
+
+
+def check_margin(margin: object) -> None:
+    """Raise unless ``margin`` is a finite real Python number (not a bool, not a tensor)."""
+    if isinstance(margin, bool) or not isinstance(margin, numbers.Real):
+        fix = "use float(margin)" if isinstance(margin, torch.Tensor) else "pass e.g. margin=1.0"
+        raise TypeError(f"margin must be a real number; got {type(margin).__name__}: {fix}")
+    if not math.isfinite(margin):
+        raise ValueError(f"margin must be finite; got {margin!r}: pass e.g. margin=1.0")
+
+
+def check_p(p: object) -> None:
+    """Raise unless ``p`` is 1 (linear hinge) or 2 (squared hinge)."""
+    if isinstance(p, bool) or not isinstance(p, numbers.Real) or p not in (1, 2):
+        raise ValueError(
+            f"p must be 1 or 2; got {p!r}: use p=1 for the hinge, p=2 for the squared hinge"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Tensor checks (types, dtypes, shapes, devices)
+# ---------------------------------------------------------------------------------------------
+
+
+def _shape(x: torch.Tensor) -> tuple[int, ...]:
+    return tuple(x.shape)
+
+
+def check_is_tensor(x: object, name: str, fix: str) -> None:
+    """Raise ``TypeError`` unless ``x`` is a ``torch.Tensor``; ``fix`` names the conversion."""
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor; got {type(x).__name__}: use {fix}")
+
+
+def check_float_scores(scores: torch.Tensor) -> None:
+    """Raise ``TypeError`` unless the scores have a floating-point dtype."""
+    if not scores.is_floating_point():
+        raise TypeError(
+            f"scores must be floating point (raw model outputs); got dtype {scores.dtype}: "
+            "call scores.float()"
+        )
+
+
+def check_same_device(scores: torch.Tensor, other: torch.Tensor, name: str) -> None:
+    """Raise unless ``other`` lives on the same device as ``scores``."""
+    if other.device != scores.device:
+        raise ValueError(
+            f"{name} is on {other.device} but scores is on {scores.device}: "
+            f"use {name}.to(scores.device)"
+        )
+
+
+def check_binary_scores_shape(scores: torch.Tensor) -> None:
+    """Raise unless the binary scores are 1-D, shape ``(N,)``."""
+    if scores.ndim == 1:
+        return
+    shape = _shape(scores)
+    if scores.ndim == 2 and shape[1] == 1:
+        fix = "use scores.squeeze(1)"
+    elif scores.ndim == 2:
+        fix = (
+            f"for {shape[1]}-class scores use weston_watkins_loss or crammer_singer_loss "
+            "with integer class targets"
+        )
+    elif scores.ndim == 0:
+        fix = "use scores.reshape(1) for a single sample"
+    else:
+        fix = "use scores.reshape(-1) if every entry is one sample's score"
+    raise ValueError(f"binary scores must be 1-D, shape (N,); got shape {shape}: {fix}")
+
+
+def check_binary_targets_shape(scores: torch.Tensor, targets: torch.Tensor) -> None:
+    """Raise unless the targets have exactly the shape of the scores (no broadcasting)."""
+    if targets.shape != scores.shape:
+        raise ValueError(
+            f"targets has shape {_shape(targets)} but scores has shape {_shape(scores)}; "
+            "they must match exactly (an (N, 1) against an (N,) would broadcast to (N, N)): "
+            "use targets.reshape(scores.shape)"
+        )
+
+
+def _describe_values(values: list[int] | list[float], limit: int = 6) -> str:
+    """Distinct values as ``{a, b, ...}``, at most ``limit`` of them shown."""
+    shown = ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in values[:limit])
+    more = f", ... ({len(values)} distinct)" if len(values) > limit else ""
+    return "{" + shown + more + "}"
+
+
+def _all_plus_minus_one(targets: torch.Tensor) -> bool:
+    """True if every entry of a non-empty real tensor is -1 or +1 (one host sync)."""
+    if targets.is_floating_point():
+        return bool((targets.abs() == 1).all())
+    low, high = (bound.long() for bound in torch.aminmax(targets))  # uint8 cannot hold -1
+    nonzero = torch.count_nonzero(targets)
+    return bool((low >= -1) & (high <= 1) & (nonzero == targets.numel()))
+
+
+def check_binary_targets(targets: torch.Tensor) -> None:
+    """Raise unless the targets are real numbers, every one of them -1 or +1.
+
+    Cheap: integer targets take two read-only reductions (an integer in [-1, 1] that is not 0 is
+    -1 or +1); floating targets take one pass, ``(targets.abs() == 1).all()``.
+    """
+    if targets.dtype == torch.bool:
+        raise TypeError(
+            "binary targets must be labels in {-1, +1}; got dtype torch.bool: use 2 * y.long() - 1"
+        )
+    if targets.is_complex():
+        raise TypeError(
+            f"binary targets must be real labels in {{-1, +1}}; got dtype {targets.dtype}: "
+            "use an integer or floating-point tensor of -1 and +1"
+        )
+    if targets.numel() == 0 or _all_plus_minus_one(targets):
+        return
+    values = torch.unique(targets.detach()).tolist()  # error path only: may be slow
+    found = _describe_values(values)
+    if set(values) <= {0, 1}:
+        fix = "use 2 * y - 1 to map {0, 1} to {-1, +1}"
+    else:
+        fix = "map your two classes to -1 and +1, e.g. torch.where(y == positive_class, 1, -1)"
+    raise ValueError(f"binary targets must be in {{-1, +1}}; got values {found}: {fix}")
+
+
+def check_class_scores_shape(scores: torch.Tensor) -> None:
+    """Raise unless the class scores are 2-D, shape ``(N, K)`` with ``K >= 2``."""
+    shape = _shape(scores)
+    if scores.ndim == 1:
+        raise ValueError(
+            f"class scores must be 2-D, shape (N, K); got 1-D shape {shape}: for binary scores "
+            "use hinge_loss with targets in {-1, +1}; for a single sample use scores.unsqueeze(0)"
+        )
+    if scores.ndim != 2:
+        raise ValueError(
+            f"class scores must be 2-D, shape (N, K); got shape {shape}: "
+            "use scores.reshape(-1, K) with K the number of classes"
+        )
+    if shape[1] < 2:
+        raise ValueError(
+            f"class scores need K >= 2 columns, one per class; got shape {shape}: for one "
+            "score per sample use hinge_loss(scores.squeeze(1), targets) with targets in {-1, +1}"
+        )
+
+
+def check_class_targets(scores: torch.Tensor, targets: torch.Tensor) -> None:
+    """Raise unless the targets are integer class indices of shape ``(N,)`` in ``[0, K)``.
+
+    One pass over the ``N`` targets (``torch.aminmax``); the scores are not read.
+    """
+    num_samples, num_classes = scores.shape
+    if targets.dtype == torch.bool or targets.is_floating_point() or targets.is_complex():
+        raise TypeError(
+            f"class targets must be integer class indices; got dtype {targets.dtype}: "
+            "use targets.long()"
+        )
+    if targets.ndim != 1:
+        shape = _shape(targets)
+        if targets.ndim == 2 and shape[1] == 1:
+            fix = "use targets.squeeze(1)"
+        elif targets.ndim == 2 and shape[1] == num_classes:
+            fix = "for one-hot targets use targets.argmax(dim=1)"
+        else:
+            fix = "use targets.reshape(-1)"
+        raise ValueError(f"class targets must be 1-D, shape (N,); got shape {shape}: {fix}")
+    if targets.shape[0] != num_samples:
+        raise ValueError(
+            f"scores has {num_samples} rows but targets has {targets.shape[0]} entries: "
+            "pass one class index per row of scores"
+        )
+    if num_samples == 0:
+        return
+    low, high = torch.aminmax(targets)
+    if bool((low < 0) | (high >= num_classes)):
+        raise ValueError(
+            f"class targets must be in [0, K) = [0, {num_classes}); got min {int(low)}, "
+            f"max {int(high)}: class indices start at 0 (for labels 1..K use targets - 1)"
+        )
+
+
+def check_weight(weight: torch.Tensor, scores: torch.Tensor | None = None) -> None:
+    """Raise unless ``weight`` is a floating tensor of shape ``(K,)``.
+
+    With ``scores`` given, also check ``K = scores.shape[1]``, the dtype and the device.
+    """
+    check_is_tensor(weight, "weight", "torch.as_tensor(weight, dtype=scores.dtype)")
+    if not weight.is_floating_point():
+        raise TypeError(
+            f"weight must be floating point; got dtype {weight.dtype}: call weight.float()"
+        )
+    if weight.ndim != 1:
+        raise ValueError(
+            f"weight must be 1-D, shape (K,), one entry per class; got shape {_shape(weight)}: "
+            "use weight.reshape(-1)"
+        )
+    if scores is None:
+        return
+    num_classes = scores.shape[1]
+    if weight.shape[0] != num_classes:
+        raise ValueError(
+            f"weight must have shape (K,) = ({num_classes},), one entry per class of scores; "
+            f"got shape {_shape(weight)}: pass one weight per column of scores"
+        )
+    if weight.dtype != scores.dtype:
+        raise TypeError(
+            f"weight has dtype {weight.dtype} but scores has dtype {scores.dtype}: "
+            "use weight.to(scores.dtype)"
+        )
+    check_same_device(scores, weight, "weight")
+
+
+# ---------------------------------------------------------------------------------------------
+# Composite checks, one per family of losses
+# ---------------------------------------------------------------------------------------------
+
+
+def validate_binary_inputs(scores: torch.Tensor, targets: torch.Tensor) -> None:
+    """All checks for binary scores ``(N,)`` and targets ``(N,)`` in {-1, +1}."""
+    check_is_tensor(scores, "scores", "torch.as_tensor(scores, dtype=torch.float32)")
+    check_is_tensor(targets, "targets", "torch.as_tensor(targets)")
+    check_float_scores(scores)
+    check_binary_scores_shape(scores)
+    check_binary_targets_shape(scores, targets)
+    check_same_device(scores, targets, "targets")
+    check_binary_targets(targets)
+
+
+def validate_class_inputs(
+    scores: torch.Tensor, targets: torch.Tensor, weight: torch.Tensor | None = None
+) -> None:
+    """All checks for class scores ``(N, K)``, class indices ``(N,)`` and an optional weight."""
+    check_is_tensor(scores, "scores", "torch.as_tensor(scores, dtype=torch.float32)")
+    check_is_tensor(targets, "targets", "torch.as_tensor(targets, dtype=torch.long)")
+    check_float_scores(scores)
+    check_class_scores_shape(scores)
+    check_same_device(scores, targets, "targets")
+    if weight is not None:
+        check_weight(weight, scores)
+    check_class_targets(scores, targets)
