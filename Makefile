@@ -15,7 +15,6 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else f"Python 3.11+ is needed, found {v.major}.{v.minor}: run make PYTHON=python3.11 (or newer)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[test]'
 	touch $(STAMP)
 
@@ -23,7 +22,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 lint: $(STAMP)
-	$(BIN)/ruff check hinge_utils tests benchmarks notebooks
+	$(BIN)/ruff check hinge_utils tests benchmarks $(wildcard notebooks)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests hinge_utils --doctest-modules
