@@ -15,6 +15,19 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from . import zoo
+from .data import (
+    DataSplit,
+    flip_labels,
+    load_digits_split,
+    load_iris_split,
+    make_binary_blobs,
+    make_multiclass_blobs,
+    make_outlier_blobs,
+    make_separable_blobs,
+    seed_svm_data,
+    seed_svm_init,
+)
 from .functional import (
     crammer_singer_loss,
     functional_margin,
@@ -23,8 +36,19 @@ from .functional import (
     squared_hinge_loss,
     weston_watkins_loss,
 )
+from .margins import geometric_margin, margin_violators, margin_width, support_vectors
 from .modules import CrammerSingerLoss, HingeLoss, SquaredHingeLoss, WestonWatkinsLoss
+from .objectives import BINARY_LOSSES, MULTICLASS_LOSSES, multiclass_objective, svm_objective
 from .reproducibility import setup
+from .training import (
+    EpochRecord,
+    History,
+    LinearMulticlassResult,
+    LinearSVMResult,
+    train_linear_multiclass,
+    train_linear_svm,
+    train_sgd,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from . import exercises, plotting, widgets
@@ -32,20 +56,46 @@ if TYPE_CHECKING:  # pragma: no cover
 _LAZY_SUBMODULES = {"plotting", "widgets", "exercises"}
 
 __all__ = [
+    "BINARY_LOSSES",
     "CrammerSingerLoss",
+    "DataSplit",
+    "EpochRecord",
     "HingeLoss",
+    "History",
+    "LinearMulticlassResult",
+    "LinearSVMResult",
+    "MULTICLASS_LOSSES",
     "SquaredHingeLoss",
     "WestonWatkinsLoss",
     "crammer_singer_loss",
     "exercises",
+    "flip_labels",
     "functional_margin",
+    "geometric_margin",
     "hinge_loss",
     "hinge_subgradient",
+    "load_digits_split",
+    "load_iris_split",
+    "make_binary_blobs",
+    "make_multiclass_blobs",
+    "make_outlier_blobs",
+    "make_separable_blobs",
+    "margin_violators",
+    "margin_width",
+    "multiclass_objective",
     "plotting",
+    "seed_svm_data",
+    "seed_svm_init",
     "setup",
     "squared_hinge_loss",
+    "support_vectors",
+    "svm_objective",
+    "train_linear_multiclass",
+    "train_linear_svm",
+    "train_sgd",
     "weston_watkins_loss",
     "widgets",
+    "zoo",
 ]
 
 

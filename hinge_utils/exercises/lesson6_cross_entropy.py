@@ -1,0 +1,169 @@
+"""Lesson 6 (hinge vs cross-entropy): the logistic loss's slope, and the bounded ramp loss."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+from ..zoo import hinge, logistic_derivative, ramp, zero_one
+from ._engine import Case, CheckResult, Mistake, margin_label, randn, run_checks
+
+__all__ = ["check_logistic_gradient", "check_ramp_loss"]
+
+_t = torch.tensor
+
+
+def logistic_gradient(m: torch.Tensor) -> torch.Tensor:
+    r"""The slope of the logistic loss in nats: :math:`\frac{d}{dm}\log(1 + e^{-m}) = -\sigma(-m)`.
+
+    The zoo's :func:`hinge_utils.zoo.logistic_derivative` is the same slope for the loss in bits
+    (divided by :math:`\ln 2`); this exercise uses the natural log, the cross-entropy that
+    ``torch.nn.functional.binary_cross_entropy_with_logits`` computes.
+
+    Example::
+
+        >>> # -sigma(0) = -1/2;  -sigma(-2) = -1 / (1 + e^2) = -1 / 8.389 = -0.1192
+        >>> logistic_gradient(torch.tensor([0.0, 2.0]))
+        tensor([-0.5000, -0.1192])
+    """
+    return logistic_derivative(m) * math.log(2.0)
+
+
+_LOGISTIC_CASES = (
+    Case("moderate margins", {"m": _t([-2.0, -0.5, 0.0, 0.5, 2.0])}),
+    Case("large margins, |m| = 50", {"m": _t([-50.0, 50.0])}),
+    Case("extreme margins, |m| = 1000", {"m": _t([-1000.0, 1000.0])}),
+    Case("float64 margins", {"m": randn(6, seed=61, dtype=torch.float64) * 3}),
+    Case("an empty tensor", {"m": torch.zeros(0)}),
+)
+
+_LOGISTIC_MISTAKES = (
+    Mistake(
+        "e^(-m) overflows to inf for m = -1000, and inf / inf is nan: use -torch.sigmoid(-m) "
+        "(or -1 / (1 + torch.exp(m)), which only meets 1 / inf = 0)",
+        lambda m: -torch.exp(-m) / (1 + torch.exp(-m)),
+    ),
+    Mistake(
+        "wrong sign: the loss falls as m grows, so its slope -sigmoid(-m) is negative",
+        lambda m: torch.sigmoid(-m),
+    ),
+    Mistake(
+        "did you use sigmoid(m)? The slope is -sigmoid(-m) = -1 / (1 + e^m): about -1 for bad "
+        "mistakes (m << 0), about 0 for confident right answers (m >> 0)",
+        lambda m: -torch.sigmoid(m),
+    ),
+    Mistake(
+        "that is the slope of log2(1 + e^-m), the loss in bits of hinge_utils.zoo; this "
+        "exercise uses the natural log: -sigmoid(-m), without the 1 / ln 2",
+        logistic_derivative,
+    ),
+    Mistake(
+        "you returned the loss log(1 + e^-m), not its derivative",
+        lambda m: torch.nn.functional.softplus(-m),
+    ),
+    Mistake(
+        "that is the hinge's slope (-1 for m < 1, else 0); the logistic slope is -sigmoid(-m), "
+        "never exactly 0",
+        lambda m: -(m < 1).to(m.dtype),
+    ),
+)
+
+
+def check_logistic_gradient(fn: Callable[[torch.Tensor], Any]) -> CheckResult:
+    r"""Check ``fn(m)``: the slope of the logistic loss :math:`\log(1 + e^{-m})` in the margin.
+
+    .. math::
+        \frac{d}{dm} \log(1 + e^{-m}) = -\frac{e^{-m}}{1 + e^{-m}} = -\sigma(-m)
+
+    It must stay finite for :math:`|m| = 1000` (where :math:`e^{1000}` overflows).
+
+    Shape:
+        - m: :math:`(N)`; output: :math:`(N)`, same dtype.
+
+    Example::
+
+        >>> # m = 0: -sigma(0) = -1/2;  m = 2: -1 / (1 + e^2) = -0.1192
+        >>> result = check_logistic_gradient(lambda m: -torch.sigmoid(-m))
+        All 5 checks passed: your logistic_gradient matches the reference, including |m| = 50, |m| = 1000 without overflow, float64 margins and an empty tensor.
+        >>> result = check_logistic_gradient(lambda m: -torch.exp(-m) / (1 + torch.exp(-m)))
+        Check 3 of 5 failed: extreme margins, |m| = 1000
+          input: m=[-1000.0, 1000.0]
+          m = -1000.0: expected -1.0, got nan
+          hint: e^(-m) overflows to inf for m = -1000, and inf / inf is nan: use -torch.sigmoid(-m) (or -1 / (1 + torch.exp(m)), which only meets 1 / inf = 0)
+    """  # noqa: E501 - doctest output is one line as printed
+    return run_checks(
+        name="logistic_gradient",
+        student=fn,
+        reference=logistic_gradient,
+        cases=_LOGISTIC_CASES,
+        mistakes=_LOGISTIC_MISTAKES,
+        covered="|m| = 50, |m| = 1000 without overflow, float64 margins and an empty tensor",
+        signature="f(m)",
+        entry=margin_label,
+    )
+
+
+# --- ramp -------------------------------------------------------------------------------------
+
+_RAMP_CASES = (
+    Case("one margin on each piece", {"m": _t([-3.0, -0.5, 0.25, 0.75, 2.0])}),
+    Case("the corners m = 0 and m = 1", {"m": _t([0.0, 1.0])}),
+    Case("a far-away mistake, m = -100", {"m": _t([-100.0, 0.5])}),
+    Case("float64 margins", {"m": randn(6, seed=62, dtype=torch.float64) * 2}),
+    Case("an empty tensor", {"m": torch.zeros(0)}),
+)
+
+_RAMP_MISTAKES = (
+    Mistake(
+        "your loss keeps growing for mistakes: that is the hinge. The ramp is capped at 1: "
+        "min(1, max(0, 1 - m))",
+        hinge,
+    ),
+    Mistake(
+        "you capped at 2 (the ramp cut at m = -1); this collection's ramp, hinge_utils.zoo.ramp, "
+        "is capped at 1: min(1, max(0, 1 - m))",
+        lambda m: (1 - m).clamp(min=0, max=2),
+    ),
+    Mistake(
+        "safe samples (m > 1) must cost 0, not 1 - m < 0: clamp at 0 as well as at 1",
+        lambda m: (1 - m).clamp(max=1),
+    ),
+    Mistake(
+        "min, not max: the cap keeps the loss at most 1, min(1, max(0, 1 - m))",
+        lambda m: torch.maximum(torch.ones_like(m), hinge(m)),
+    ),
+    Mistake(
+        "that is the zero-one loss; the ramp falls linearly from 1 to 0 between m = 0 and m = 1",
+        zero_one,
+    ),
+)
+
+
+def check_ramp_loss(fn: Callable[[torch.Tensor], Any]) -> CheckResult:
+    r"""Check ``fn(m)``: the ramp loss, the hinge capped at 1 (as :func:`hinge_utils.zoo.ramp`).
+
+    .. math::
+        R(m) = \min\bigl(1,\; \max(0,\; 1 - m)\bigr)
+
+    Shape:
+        - m: :math:`(N)`; output: :math:`(N)`, same dtype.
+
+    Example::
+
+        >>> # first case: min(1, 4) = 1,  min(1, 1.5) = 1,  0.75,  0.25,  0
+        >>> result = check_ramp_loss(lambda m: torch.clamp(1 - m, min=0, max=1))
+        All 5 checks passed: your ramp_loss matches the reference, including the corners m = 0 and m = 1, m = -100, float64 margins and an empty tensor.
+    """  # noqa: E501 - doctest output is one line as printed
+    return run_checks(
+        name="ramp_loss",
+        student=fn,
+        reference=ramp,
+        cases=_RAMP_CASES,
+        mistakes=_RAMP_MISTAKES,
+        covered="the corners m = 0 and m = 1, m = -100, float64 margins and an empty tensor",
+        signature="f(m)",
+        entry=margin_label,
+    )

@@ -1,0 +1,210 @@
+"""Lesson 7 (training): the regularised SVM objective, and lambda from scikit-learn's C."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+from ..objectives import svm_objective
+from ._engine import Case, CheckResult, Mistake, randn, random_signs, run_checks
+
+__all__ = ["check_lambda_from_C", "check_svm_objective"]
+
+_t = torch.tensor
+
+_OBJECTIVE_CASES = (
+    Case(
+        "4 samples, 2 features",
+        {
+            "weight": _t([1.0, -2.0]),
+            "bias": 0.5,
+            "X": _t([[1.0, 0.0], [0.0, 1.0], [2.0, 1.0], [-1.0, -1.0]]),
+            "y": _t([1, -1, -1, 1]),
+            "lam": 0.1,
+        },
+    ),
+    Case(
+        "lam = 0 (no penalty)",
+        {
+            "weight": _t([0.5, 0.5]),
+            "bias": -1.0,
+            "X": _t([[1.0, 2.0], [3.0, -1.0]]),
+            "y": _t([1, -1]),
+            "lam": 0.0,
+        },
+    ),
+    Case(
+        "a strong penalty, lam = 10",
+        {
+            "weight": _t([0.3, -0.1, 0.2]),
+            "bias": 0.2,
+            "X": randn(5, 3, seed=71),
+            "y": random_signs(5, seed=72),
+            "lam": 10.0,
+        },
+    ),
+    Case(
+        "float64 data, 8 samples, 3 features",
+        {
+            "weight": randn(3, seed=73, dtype=torch.float64),
+            "bias": -0.3,
+            "X": randn(8, 3, seed=74, dtype=torch.float64),
+            "y": random_signs(8, seed=75),
+            "lam": 0.05,
+        },
+    ),
+)
+
+
+def _objective(weight, bias, X, y, lam) -> torch.Tensor:
+    return svm_objective(weight, bias, X, y, lam)
+
+
+def _hinges(w, b, X, y) -> torch.Tensor:
+    return (1 - y.to(X.dtype) * (X @ w + b)).clamp(min=0)
+
+
+_OBJECTIVE_MISTAKES = (
+    Mistake(
+        "did you penalise the bias too? Only w is regularised: + lam/2 * ||w||^2, with b left "
+        "out (shifting the boundary costs nothing)",
+        lambda w, b, X, y, lam: svm_objective(w, b, X, y, lam, regularize_bias=True),
+    ),
+    Mistake(
+        "the penalty is lam/2 * ||w||^2: did you drop the 1/2?",
+        lambda w, b, X, y, lam: _hinges(w, b, X, y).mean() + lam * (w @ w),
+    ),
+    Mistake(
+        "did you sum the hinge losses? The objective uses their mean over the n samples",
+        lambda w, b, X, y, lam: _hinges(w, b, X, y).sum() + lam / 2 * (w @ w),
+    ),
+    Mistake(
+        "the penalty uses the squared norm ||w||^2 = w @ w, not ||w||",
+        lambda w, b, X, y, lam: _hinges(w, b, X, y).mean() + lam / 2 * torch.linalg.norm(w),
+    ),
+    Mistake(
+        "did you forget the penalty lam/2 * ||w||^2?",
+        lambda w, b, X, y, lam: _hinges(w, b, X, y).mean(),
+    ),
+    Mistake(
+        "did you leave the bias out of the scores? f(x) = X @ w + b",
+        lambda w, b, X, y, lam: _hinges(w, 0.0, X, y).mean() + lam / 2 * (w @ w),
+    ),
+    Mistake(
+        "you used the squared hinge; this objective uses the plain hinge max(0, 1 - y f(x))",
+        lambda w, b, X, y, lam: _hinges(w, b, X, y).square().mean() + lam / 2 * (w @ w),
+    ),
+    Mistake(
+        "you returned one value per sample: the objective is one number, the mean hinge loss "
+        "plus the penalty",
+        lambda w, b, X, y, lam: _hinges(w, b, X, y) + lam / 2 * (w @ w),
+    ),
+)
+
+
+def check_svm_objective(fn: Callable[..., Any]) -> CheckResult:
+    r"""Check ``fn(weight, bias, X, y, lam)``: the regularised SVM objective, one number.
+
+    .. math::
+        J(w, b) = \frac{1}{n} \sum_{i=1}^{n} \max\bigl(0,\; 1 - y_i (w^T x_i + b)\bigr)
+                  + \frac{\lambda}{2} \|w\|^2
+
+    The bias is not regularised. The reference is :func:`hinge_utils.objectives.svm_objective`.
+
+    Shape:
+        - weight: :math:`(D)`; bias: a float; X: :math:`(N, D)`; y: :math:`(N)` in {-1, +1};
+          lam: a float; output: a single number.
+
+    Example::
+
+        >>> def objective(weight, bias, X, y, lam):
+        ...     hinge = torch.clamp(1 - y * (X @ weight + bias), min=0)
+        ...     return hinge.mean() + lam / 2 * weight @ weight
+        >>> # first case: y f(x) = 1.5, 1.5, -0.5, 1.5  ->  hinge mean (0 + 0 + 1.5 + 0) / 4
+        >>> # = 0.375, plus 0.1 / 2 * (1 + 4) = 0.25: J = 0.625
+        >>> result = check_svm_objective(objective)
+        All 4 checks passed: your svm_objective matches the reference, including lam = 0, lam = 10 and float64 data.
+    """  # noqa: E501 - doctest output is one line as printed
+    return run_checks(
+        name="svm_objective",
+        student=fn,
+        reference=_objective,
+        cases=_OBJECTIVE_CASES,
+        mistakes=_OBJECTIVE_MISTAKES,
+        covered="lam = 0, lam = 10 and float64 data",
+        signature="f(weight, bias, X, y, lam)",
+    )
+
+
+# --- lambda from C ----------------------------------------------------------------------------
+
+_LAMBDA_CASES = (
+    Case("C = 1, n = 100", {"C": 1.0, "n": 100}),
+    Case("C = 0.5, n = 10", {"C": 0.5, "n": 10}),
+    Case("C = 10, n = 1", {"C": 10.0, "n": 1}),
+    Case("C = 0.01, n = 400", {"C": 0.01, "n": 400}),
+)
+
+
+def lambda_from_C(C: float, n: int) -> float:
+    r"""The :math:`\lambda` of :func:`~hinge_utils.objectives.svm_objective` for sklearn's ``C``.
+
+    .. math::
+        \lambda = \frac{1}{n C}
+
+    (the conversion stated in :mod:`hinge_utils.objectives`).
+
+    Example::
+
+        >>> lambda_from_C(1.0, 100)  # 1 / (100 * 1.0)
+        0.01
+    """
+    return 1.0 / (n * C)
+
+
+_UPSIDE_DOWN = "upside down: lam = 1 / (n C), small when there are many samples or a large C"
+_LAMBDA_MISTAKES = (
+    Mistake(
+        "did you forget n? scikit-learn sums the hinge over the n samples, this objective "
+        "averages it, so lam = 1 / (n C)",
+        lambda C, n: 1 / C,
+    ),
+    Mistake(
+        "that is the lam of the objective lam * ||w||^2 (no 1/2); with lam/2 * ||w||^2, "
+        "lam = 1 / (n C)",
+        lambda C, n: 1 / (2 * n * C),
+    ),
+    Mistake(
+        "a factor 2 too large: with the penalty lam/2 * ||w||^2, lam = 1 / (n C)",
+        lambda C, n: 2 / (n * C),
+    ),
+    Mistake(_UPSIDE_DOWN, lambda C, n: n * C),
+    Mistake(_UPSIDE_DOWN, lambda C, n: n / C),
+    Mistake("lam = 1 / (n C): divide 1 by the product n C, not C by n", lambda C, n: C / n),
+)
+
+
+def check_lambda_from_C(fn: Callable[[float, int], Any]) -> CheckResult:
+    r"""Check ``fn(C, n)``: the :math:`\lambda` that makes this objective scikit-learn's SVM.
+
+    scikit-learn minimises :math:`\frac12 \|w\|^2 + C \sum_i h_i`; dividing by :math:`n C`
+    gives :math:`\frac1n \sum_i h_i + \frac{1}{2 n C} \|w\|^2`, which is
+    :math:`\frac1n \sum_i h_i + \frac{\lambda}{2} \|w\|^2` for :math:`\lambda = 1 / (n C)`.
+
+    Example::
+
+        >>> # C = 1, n = 100: lam = 1 / (100 * 1) = 0.01
+        >>> result = check_lambda_from_C(lambda C, n: 1 / (n * C))
+        All 4 checks passed: your lambda_from_C matches the reference, including n = 1 and a small C = 0.01.
+    """  # noqa: E501 - doctest output is one line as printed
+    return run_checks(
+        name="lambda_from_C",
+        student=fn,
+        reference=lambda_from_C,
+        cases=_LAMBDA_CASES,
+        mistakes=_LAMBDA_MISTAKES,
+        covered="n = 1 and a small C = 0.01",
+        signature="f(C, n)",
+    )

@@ -1,0 +1,312 @@
+r"""Margins of a linear classifier: geometric margin, margin violators and support vectors.
+
+For a linear model :math:`f(x) = w^\top x + b` and a label :math:`y \in \{-1, +1\}`:
+
+* the *functional margin* :math:`m = y\,f(x)` (see :func:`hinge_utils.functional.functional_margin`)
+  is positive on the right side of the boundary and changes when :math:`(w, b)` is rescaled;
+* the *geometric margin* :math:`\gamma = y\,(w^\top x + b) / \lVert w \rVert` is the signed
+  Euclidean distance from :math:`x` to the boundary :math:`w^\top x + b = 0`, and does not;
+* *margin violators* have :math:`m < \Delta` (usually :math:`\Delta = 1`): the only samples with a
+  non-zero hinge gradient;
+* *support vectors* have :math:`m \le \Delta` (up to a tolerance): the violators plus the samples
+  sitting exactly on the margin band. At the SVM optimum they alone determine :math:`(w, b)`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import torch
+from torch import Tensor
+
+from hinge_utils._validation import check_binary_targets, check_margin
+from hinge_utils.functional import functional_margin
+
+__all__ = [
+    "geometric_margin",
+    "margin_violators",
+    "margin_width",
+    "support_vectors",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks for a linear model (weight, bias) and a data set (X, y); shared with the trainers
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_weight(weight: object) -> Tensor:
+    """Raise unless ``weight`` is a floating tensor of shape ``(D,)``."""
+    if not isinstance(weight, Tensor):
+        raise TypeError(
+            f"weight must be a torch.Tensor of shape (D,); got {type(weight).__name__}: "
+            "use torch.as_tensor(weight, dtype=torch.float32)"
+        )
+    if not weight.is_floating_point():
+        raise TypeError(f"weight must be floating point; got dtype {weight.dtype}: use .float()")
+    if weight.ndim != 1:
+        fix = (
+            "for an nn.Linear(D, 1) pass model.weight.squeeze(0)"
+            if weight.ndim == 2 and weight.shape[0] == 1
+            else "use weight.reshape(-1)"
+        )
+        raise ValueError(f"weight must be 1-D, shape (D,); got shape {tuple(weight.shape)}: {fix}")
+    return weight
+
+
+def _check_bias(bias: object, weight: Tensor) -> Tensor | float:
+    """Raise unless ``bias`` is a real number or a 0-d floating tensor like ``weight``."""
+    if isinstance(bias, Tensor):
+        if bias.ndim != 0:
+            fix = (
+                "for an nn.Linear(D, 1) pass model.bias.squeeze(0)"
+                if bias.shape == (1,)
+                else "pass one number"
+            )
+            raise ValueError(f"bias must be a scalar (0-d); got shape {tuple(bias.shape)}: {fix}")
+        if bias.dtype != weight.dtype:
+            raise TypeError(
+                f"bias has dtype {bias.dtype} but weight has dtype {weight.dtype}: "
+                "use bias.to(weight.dtype)"
+            )
+        return bias
+    if isinstance(bias, bool) or not isinstance(bias, numbers.Real):
+        raise TypeError(
+            f"bias must be a real number or a 0-d tensor; got {type(bias).__name__}: "
+            "pass e.g. bias=0.0"
+        )
+    return float(bias)
+
+
+def _check_features(X: object, name: str = "X") -> Tensor:
+    """Raise unless ``X`` is a floating tensor of shape ``(N, D)``."""
+    if not isinstance(X, Tensor):
+        raise TypeError(
+            f"{name} must be a torch.Tensor of shape (N, D); got {type(X).__name__}: "
+            f"use torch.as_tensor({name}, dtype=torch.float32)"
+        )
+    if not X.is_floating_point():
+        raise TypeError(f"{name} must be floating point; got dtype {X.dtype}: use {name}.float()")
+    if X.ndim != 2:
+        fix = (
+            f"for one feature per sample use {name}.reshape(-1, 1); "
+            f"for a single sample use {name}.reshape(1, -1)"
+            if X.ndim == 1
+            else f"use {name}.reshape(len({name}), -1)"
+        )
+        raise ValueError(
+            f"{name} must be 2-D, shape (N, D): one row per sample; got shape "
+            f"{tuple(X.shape)}: {fix}"
+        )
+    return X
+
+
+def _check_binary_labels(y: object, X: Tensor) -> Tensor:
+    """Raise unless ``y`` is a tensor of shape ``(N,)`` with values in {-1, +1}."""
+    if not isinstance(y, Tensor):
+        raise TypeError(
+            f"y must be a torch.Tensor of shape (N,); got {type(y).__name__}: "
+            "use torch.as_tensor(y)"
+        )
+    if y.ndim != 1 or y.shape[0] != X.shape[0]:
+        fix = "use y.reshape(-1)" if y.numel() == X.shape[0] else "pass one label per row of X"
+        raise ValueError(
+            f"y must have shape (N,) = ({X.shape[0]},), one label per row of X; got shape "
+            f"{tuple(y.shape)}: {fix}"
+        )
+    if y.device != X.device:
+        raise ValueError(f"y is on {y.device} but X is on {X.device}: use y.to(X.device)")
+    check_binary_targets(y)
+    return y
+
+
+def _check_linear_model(weight: object, bias: object, X: object, y: object) -> None:
+    """All checks for a linear model ``(weight (D,), bias)`` applied to data ``(X (N, D), y)``."""
+    weight = _check_weight(weight)
+    _check_bias(bias, weight)
+    X = _check_features(X)
+    if X.shape[1] != weight.shape[0]:
+        raise ValueError(
+            f"weight has {weight.shape[0]} entries but X has {X.shape[1]} features (columns): "
+            "pass one weight per column of X"
+        )
+    if X.dtype != weight.dtype:
+        raise TypeError(
+            f"X has dtype {X.dtype} but weight has dtype {weight.dtype}: use X.to(weight.dtype)"
+        )
+    if X.device != weight.device:
+        raise ValueError(
+            f"X is on {X.device} but weight is on {weight.device}: use X.to(weight.device)"
+        )
+    _check_binary_labels(y, X)
+
+
+def _check_tolerance(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {type(value).__name__}")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be finite and >= 0; got {value!r}: pass e.g. {name}=1e-4")
+    return float(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public functions
+# ---------------------------------------------------------------------------------------------
+
+
+def geometric_margin(weight: Tensor, bias: Tensor | float, X: Tensor, y: Tensor) -> Tensor:
+    r"""Signed distance of each sample to the decision boundary, positive on the correct side.
+
+    .. math::
+        \gamma_n = \frac{y_n\,(w^\top x_n + b)}{\lVert w \rVert_2}
+
+    Unlike the functional margin :math:`y_n (w^\top x_n + b)`, it does not change when
+    :math:`(w, b)` is multiplied by a positive number: it is a distance in the units of :math:`x`.
+    The smallest :math:`\gamma_n` is the margin of the classifier on the data set.
+
+    Args:
+        weight: :math:`w`, floating point. For an ``nn.Linear(D, 1)`` pass
+            ``model.weight.squeeze(0)``.
+        bias: :math:`b`, a Python number or a 0-d tensor (``model.bias.squeeze(0)``).
+        X: samples, one per row, same dtype and device as ``weight``.
+        y: labels in {-1, +1}.
+
+    Shape:
+        - weight: :math:`(D)`; bias: scalar; X: :math:`(N, D)`; y: :math:`(N)`.
+        - Output: :math:`(N)`, dtype of ``weight``; differentiable in ``weight``, ``bias``, ``X``.
+
+    Raises:
+        ValueError: if :math:`w = 0`, where no boundary exists (:math:`w^\top x + b = 0` is then
+            either empty or the whole space) and the distance is undefined.
+
+    Example::
+
+        >>> w, b = torch.tensor([3.0, 4.0]), -5.0  # ||w|| = 5
+        >>> X = torch.tensor([[3.0, 4.0], [0.0, 0.0]])
+        >>> y = torch.tensor([1.0, 1.0])
+        >>> # (9 + 16 - 5) / 5 = 4 and (0 - 5) / 5 = -1: the origin is 1 unit on the wrong side
+        >>> geometric_margin(w, b, X, y)
+        tensor([ 4., -1.])
+    """
+    _check_linear_model(weight, bias, X, y)
+    norm = torch.linalg.vector_norm(weight)
+    if not bool(norm > 0):
+        raise ValueError(
+            "weight is the zero vector, so the model has no decision boundary (w^T x + b = 0 "
+            "is empty or everything) and the geometric margin is undefined: train the model "
+            "first, or use functional_margin(scores, y) for the unnormalised margin"
+        )
+    scores = X @ weight + bias
+    return functional_margin(scores, y, validate_args=False) / norm
+
+
+def margin_width(weight: Tensor) -> Tensor:
+    r"""Width of the margin band: the distance between the lines :math:`w^\top x + b = \pm 1`.
+
+    .. math::
+        \text{width} = \frac{2}{\lVert w \rVert_2}
+
+    Maximising this width is the SVM's goal; it is why :math:`\tfrac{\lambda}{2}\lVert w\rVert^2`
+    appears in the objective.
+
+    Args:
+        weight: :math:`w`, floating point, not zero.
+
+    Shape:
+        - weight: :math:`(D)`; Output: scalar, dtype of ``weight``.
+
+    Example::
+
+        >>> margin_width(torch.tensor([3.0, 4.0]))  # 2 / sqrt(9 + 16) = 2 / 5
+        tensor(0.4000)
+    """
+    weight = _check_weight(weight)
+    norm = torch.linalg.vector_norm(weight)
+    if not bool(norm > 0):
+        raise ValueError(
+            "weight is the zero vector: the margin band is infinitely wide (no boundary): "
+            "train the model first"
+        )
+    return 2 / norm
+
+
+def margin_violators(scores: Tensor, targets: Tensor, margin: float = 1.0) -> Tensor:
+    r"""Mask of the samples inside the margin band or on the wrong side: :math:`y_n s_n < \Delta`.
+
+    These are exactly the samples whose hinge loss :math:`\max(0, \Delta - y_n s_n)` has a non-zero
+    gradient; all others are ignored by a (sub)gradient step. A sample *exactly* on the band
+    (:math:`y_n s_n = \Delta`) is not a violator: its hinge gradient is 0, as in
+    :func:`hinge_utils.functional.hinge_subgradient`. After training, a sample the optimizer
+    put on the band may land a rounding error below it; :func:`support_vectors` counts both.
+
+    Args:
+        scores: raw model outputs :math:`s`, floating point.
+        targets: labels :math:`y` in {-1, +1}.
+        margin: :math:`\Delta`. Default: 1.0.
+
+    Shape:
+        - scores: :math:`(N)`; targets: :math:`(N)`; Output: :math:`(N)`, ``torch.bool``.
+
+    Example::
+
+        >>> s = torch.tensor([1.5, -0.5, 0.8, -1.0, 0.3])
+        >>> y = torch.tensor([1, -1, 1, -1, 1])
+        >>> # y*s = 1.5, 0.5, 0.8, 1.0, 0.3: below 1 for samples 2, 3 and 5
+        >>> margin_violators(s, y)
+        tensor([False,  True,  True, False,  True])
+    """
+    check_margin(margin)
+    return functional_margin(scores, targets).detach() < margin
+
+
+def support_vectors(
+    scores: Tensor,
+    targets: Tensor,
+    margin: float = 1.0,
+    *,
+    rtol: float = 1e-4,
+    atol: float = 1e-6,
+) -> Tensor:
+    r"""Mask of the support vectors: samples on or inside the margin band, up to a tolerance.
+
+    .. math::
+        y_n s_n \le \Delta + \text{atol} + \text{rtol} \cdot |\Delta|
+
+    At the SVM optimum the support vectors are the samples with a non-zero dual weight
+    :math:`\alpha_n` (scikit-learn's ``SVC.support_``): the violators (:math:`y_n s_n < \Delta`)
+    and those lying *on* the band (:math:`y_n s_n = \Delta`).
+
+    Why a tolerance: "on the band" is an equation, and an optimizer satisfies it only up to its
+    own accuracy. An exact solver stored in float32 lands within about :math:`10^{-6}` of the
+    band (float32 rounding of :math:`w^\top x + b`), which the defaults (relative
+    :math:`10^{-4}` of the margin plus absolute :math:`10^{-6}`) cover with room to spare, while
+    a point that truly lies beyond the band is almost never that close. The relative part makes
+    the test scale with :math:`\Delta`; the absolute part keeps it meaningful for
+    :math:`\Delta = 0`. Pass a larger tolerance for a less accurate optimizer: scikit-learn's
+    ``SVC`` with its default ``tol=1e-3`` stops about :math:`10^{-3}` from the band, and plain SGD
+    never settles on it at all.
+
+    Args:
+        scores: raw model outputs :math:`s`, floating point.
+        targets: labels :math:`y` in {-1, +1}.
+        margin: :math:`\Delta`. Default: 1.0.
+        rtol: tolerance relative to :math:`|\Delta|`, >= 0. Default: 1e-4.
+        atol: absolute tolerance, >= 0. Default: 1e-6.
+
+    Shape:
+        - scores: :math:`(N)`; targets: :math:`(N)`; Output: :math:`(N)`, ``torch.bool``.
+
+    Example::
+
+        >>> s = torch.tensor([1.5, -0.5, 0.9999999, -1.00001, 2.0])
+        >>> y = torch.tensor([1, -1, 1, -1, 1])
+        >>> # y*s = 1.5, 0.5, 0.9999999, 1.00001, 2.0; the band ends at 1 + 1e-6 + 1e-4 * 1
+        >>> support_vectors(s, y)
+        tensor([False,  True,  True,  True, False])
+    """
+    check_margin(margin)
+    rtol = _check_tolerance(rtol, "rtol")
+    atol = _check_tolerance(atol, "atol")
+    limit = margin + atol + rtol * abs(margin)
+    return functional_margin(scores, targets).detach() <= limit

@@ -1,0 +1,1000 @@
+r"""Training linear classifiers: the exact SVM solution, the syllabus's SGD loop, multi-class.
+
+Three trainers, each returning the weights and a :class:`History` with one record per epoch
+(objective, training accuracy, number of margin violators, fraction of samples with a non-zero
+gradient), ready to plot: ``plt.plot(result.history.objective)``.
+
+* :func:`train_linear_svm` finds the exact minimiser of the binary objective
+  :func:`hinge_utils.objectives.svm_objective` (hinge, squared hinge or logistic loss) with a
+  Newton method; it agrees with scikit-learn's ``SVC`` / ``LinearSVC`` / L-BFGS to many digits.
+* :func:`train_sgd` runs the syllabus's loop (``nn.Linear``, ``optim.SGD`` with weight decay,
+  full batch) and records the same history, so a lesson can put the two side by side.
+* :func:`train_linear_multiclass` fits ``W x + b`` with the Weston-Watkins or Crammer-Singer
+  hinge, or cross-entropy (L-BFGS, with smoothing for the hinges).
+
+Regularisation: :math:`\lambda = 1 / (N C)` for scikit-learn's ``C``, and
+:math:`\lambda` = ``weight_decay`` for ``optim.SGD`` (which also penalises the bias).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields
+from typing import overload
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from hinge_utils.functional import functional_margin, hinge_loss, squared_hinge_loss
+from hinge_utils.margins import _check_binary_labels, _check_features
+from hinge_utils.objectives import (
+    BINARY_LOSSES,
+    MULTICLASS_LOSSES,
+    _binary_data_loss,
+    _check_class_labels,
+    _check_flag,
+    _check_lam,
+    _check_loss_name,
+    _multiclass_data_loss,
+    _penalty,
+    _smoothed_multiclass_hinge,
+)
+
+__all__ = [
+    "EpochRecord",
+    "History",
+    "LinearMulticlassResult",
+    "LinearSVMResult",
+    "train_linear_multiclass",
+    "train_linear_svm",
+    "train_sgd",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# History: one record per epoch, readable by row or by column
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """What a trainer saw at the end of one epoch, for the weights it held then.
+
+    Attributes:
+        epoch: 1, 2, ... (the number of passes over the data so far).
+        objective: the regularised objective (the true, unsmoothed loss).
+        accuracy: fraction of training samples on the correct side (margin > 0).
+        n_violators: samples with margin < 1 (binary :math:`y f(x) < 1`; multi-class
+            :math:`s_c - \\max_{k \\ne c} s_k < 1`).
+        frac_nonzero_grad: fraction of samples whose loss has a non-zero gradient: the
+            violators for the hinges, (almost) all samples for logistic and cross-entropy.
+    """
+
+    epoch: int
+    objective: float
+    accuracy: float
+    n_violators: int
+    frac_nonzero_grad: float
+
+
+_COLUMNS = tuple(f.name for f in fields(EpochRecord))
+
+
+class History(Sequence[EpochRecord]):
+    """The records of a training run: ``history[-1]`` is a row, ``history.objective`` a column.
+
+    Example::
+
+        >>> h = History([EpochRecord(1, 0.5, 0.9, 12, 0.12), EpochRecord(2, 0.4, 0.95, 8, 0.08)])
+        >>> len(h), h[-1].objective, h.n_violators
+        (2, 0.4, [12, 8])
+        >>> h.as_dict()["accuracy"]
+        [0.9, 0.95]
+    """
+
+    def __init__(self, records: Iterable[EpochRecord]) -> None:
+        self._records = tuple(records)
+
+    @overload
+    def __getitem__(self, index: int) -> EpochRecord: ...
+    @overload
+    def __getitem__(self, index: slice) -> History: ...
+    def __getitem__(self, index: int | slice) -> EpochRecord | History:
+        if isinstance(index, slice):
+            return History(self._records[index])
+        return self._records[index]
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __iter__(self) -> Iterator[EpochRecord]:
+        return iter(self._records)
+
+    def __repr__(self) -> str:
+        if not self._records:
+            return "History(0 epochs)"
+        last = self._records[-1]
+        return (
+            f"History({len(self)} epochs; last: objective={last.objective:.6g}, "
+            f"accuracy={last.accuracy:.4g}, n_violators={last.n_violators})"
+        )
+
+    def column(self, name: str) -> list:
+        """The values of one field over the epochs, e.g. ``history.column("objective")``."""
+        if name not in _COLUMNS:
+            raise ValueError(f"no column {name!r}; the columns are {', '.join(_COLUMNS)}")
+        return [getattr(record, name) for record in self._records]
+
+    def as_dict(self) -> dict[str, list]:
+        """All columns: ``{"epoch": [...], "objective": [...], ...}`` (e.g. for a DataFrame)."""
+        return {name: self.column(name) for name in _COLUMNS}
+
+    @property
+    def epoch(self) -> list[int]:
+        return self.column("epoch")
+
+    @property
+    def objective(self) -> list[float]:
+        return self.column("objective")
+
+    @property
+    def accuracy(self) -> list[float]:
+        return self.column("accuracy")
+
+    @property
+    def n_violators(self) -> list[int]:
+        return self.column("n_violators")
+
+    @property
+    def frac_nonzero_grad(self) -> list[float]:
+        return self.column("frac_nonzero_grad")
+
+
+def _history(rows: Tensor, n: int) -> History:
+    """Records from the rows ``[objective, n_correct, n_violators, n_nonzero_grad]`` per epoch."""
+    table = rows.double().tolist()  # one device-to-host copy for the whole run
+    return History(
+        EpochRecord(epoch, objective, correct / n, int(round(violators)), nonzero / n)
+        for epoch, (objective, correct, violators, nonzero) in enumerate(table, start=1)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, repr=False)
+class LinearSVMResult:
+    """A trained binary linear classifier :math:`f(x) = w^\\top x + b` and how it got there.
+
+    Attributes:
+        weight: :math:`w`, shape ``(D,)``, dtype of the training data.
+        bias: :math:`b`, a 0-d tensor of the same dtype (so ``X @ weight + bias`` keeps the
+            dtype; ``float(result.bias)`` for a Python number).
+        history: one :class:`EpochRecord` per epoch; the last describes ``weight`` and ``bias``.
+        loss: ``'hinge'``, ``'squared_hinge'`` or ``'logistic'``.
+        lam: :math:`\\lambda` of the objective (``weight_decay`` for :func:`train_sgd`).
+        regularize_bias: whether the objective penalises :math:`b` too.
+        method: ``'newton'`` (:func:`train_linear_svm`) or ``'sgd'`` (:func:`train_sgd`).
+        converged: the stopping test was met (always False for ``'sgd'``, which has none).
+    """
+
+    weight: Tensor
+    bias: Tensor
+    history: History
+    loss: str
+    lam: float
+    regularize_bias: bool
+    method: str
+    converged: bool
+
+    @property
+    def objective(self) -> float:
+        """The objective at the returned weights (the last record's)."""
+        return self.history[-1].objective
+
+    def decision_function(self, X: Tensor) -> Tensor:
+        """Scores :math:`X w + b`, shape ``(N,)``."""
+        return _check_features(X) @ self.weight + self.bias
+
+    def predict(self, X: Tensor) -> Tensor:
+        """Labels in {-1, +1}: +1 where the score is > 0 (as scikit-learn), dtype of ``X``."""
+        scores = self.decision_function(X)
+        return torch.where(scores > 0, 1.0, -1.0).to(scores.dtype)
+
+    def __repr__(self) -> str:
+        return (
+            f"LinearSVMResult(weight={self.weight.tolist()}, bias={float(self.bias):.6g}, "
+            f"loss={self.loss!r}, lam={self.lam:g}, regularize_bias={self.regularize_bias}, "
+            f"method={self.method!r}, converged={self.converged}, epochs={len(self.history)}, "
+            f"objective={self.objective:.6g})"
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class LinearMulticlassResult:
+    """A trained multi-class linear classifier :math:`s = W x + b` and its history.
+
+    Attributes:
+        weight: :math:`W`, shape ``(K, D)``; bias: :math:`b`, shape ``(K,)``.
+        history: one :class:`EpochRecord` per L-BFGS iteration; the last describes the weights.
+        loss, lam, regularize_bias: the objective minimised.
+        converged: the last stage met its stopping test within the epoch budget.
+    """
+
+    weight: Tensor
+    bias: Tensor
+    history: History
+    loss: str
+    lam: float
+    regularize_bias: bool
+    converged: bool
+
+    @property
+    def objective(self) -> float:
+        """The objective at the returned weights (the last record's)."""
+        return self.history[-1].objective
+
+    def decision_function(self, X: Tensor) -> Tensor:
+        """Class scores :math:`X W^\\top + b`, shape ``(N, K)``."""
+        return _check_features(X) @ self.weight.T + self.bias
+
+    def predict(self, X: Tensor) -> Tensor:
+        """Class indices (int64): the highest score."""
+        return self.decision_function(X).argmax(dim=1)
+
+    def __repr__(self) -> str:
+        return (
+            f"LinearMulticlassResult(K={self.weight.shape[0]}, D={self.weight.shape[1]}, "
+            f"loss={self.loss!r}, lam={self.lam:g}, converged={self.converged}, "
+            f"epochs={len(self.history)}, objective={self.objective:.6g})"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Argument checks shared by the trainers
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_positive_int(value: object, name: str, example: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive int; got {value!r}: pass e.g. {example}")
+    return int(value)
+
+
+def _check_nonnegative(value: object, name: str, example: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {type(value).__name__}: {example}")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be finite and >= 0; got {value!r}: pass e.g. {example}")
+    return float(value)
+
+
+def _check_training_data(X: object, y: object) -> tuple[Tensor, Tensor]:
+    """Binary training data: floating finite ``X (N, D)`` and both labels of {-1, +1} in ``y``."""
+    X = _check_features(X)
+    y = _check_binary_labels(y, X)
+    if not bool(torch.isfinite(X).all()):
+        raise ValueError("X contains nan or inf: remove or impute those samples first")
+    n_positive = int((y > 0).sum())
+    if n_positive in (0, len(y)):
+        only = "+1" if n_positive else "-1"
+        raise ValueError(
+            f"y contains only the label {only} ({len(y)} samples): a classifier needs examples "
+            "of both classes -1 and +1"
+        )
+    return X, y
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-epoch statistics
+# ---------------------------------------------------------------------------------------------
+
+
+def _binary_stats(margins: Tensor, loss: str, penalty: Tensor) -> Tensor:
+    """``[objective, n_correct, n_violators, n_nonzero_grad]`` from the margins ``y f(x)``.
+
+    The objective goes through the losses of :mod:`hinge_utils.functional`, exactly as
+    :func:`hinge_utils.objectives.svm_objective` computes it.
+    """
+    objective = _binary_data_loss(margins, torch.ones_like(margins), loss) + penalty
+    return _count_stats(objective, 1 - margins, loss)
+
+
+def _count_stats(objective: Tensor, u: Tensor, loss: str) -> Tensor:
+    """Stack the objective with the counts read off ``u = 1 - m`` (as floats, for one copy).
+
+    ``u`` holds the samples along its last dimension (one row per epoch if 2-D).
+    """
+    dtype = u.dtype
+    violators = (u > 0).sum(-1, dtype=dtype)  # m < 1
+    correct = (u < 1).sum(-1, dtype=dtype)  # m > 0
+    if loss == "logistic":
+        nonzero = (torch.sigmoid(u - 1) > 0).sum(-1, dtype=dtype)
+    else:
+        nonzero = violators
+    return torch.stack([objective, correct, violators, nonzero], dim=-1)
+
+
+def _multiclass_stats(scores: Tensor, y: Tensor, loss: str, penalty: Tensor) -> Tensor:
+    """``[objective, n_correct, n_violators, n_nonzero_grad]`` from the class scores."""
+    dtype = scores.dtype
+    index = y.unsqueeze(1)
+    true_score = scores.gather(1, index).squeeze(1)
+    best_rival = scores.scatter(1, index, float("-inf")).amax(dim=1)
+    margins = true_score - best_rival
+    violators = (margins < 1).sum(dtype=dtype)
+    if loss == "cross_entropy":
+        log_p = torch.log_softmax(scores, dim=1).gather(1, index)
+        nonzero = (log_p < 0).sum(dtype=dtype)
+    else:
+        nonzero = violators
+    objective = _multiclass_data_loss(scores, y, loss) + penalty
+    correct = (margins > 0).sum(dtype=dtype)
+    return torch.stack([objective, correct, violators, nonzero])
+
+
+# ---------------------------------------------------------------------------------------------
+# The exact binary solver: Newton's method on a piecewise quadratic objective
+# ---------------------------------------------------------------------------------------------
+
+_WIDTH_START = 1.0  # first Huber width: at w = 0, b = 0 every sample has 1 - m = 1, in the band
+_WIDTH_SHRINK = 0.05  # next width = 5% of the last
+_WIDTH_MIN = 1e-9  # below this the smoothing changes the objective by < 5e-10: stop there
+_NEARLY_FULL = 0.1  # a step within 10% of the full Newton step: this width is (nearly) solved
+_KKT_TOL = 1e-9  # slack allowed in the optimality certificate (margins and dual weights)
+_FAR = 1e30  # stands for "never" in the line search (an event at t = inf)
+
+
+def _slopes_and_curvatures(u: Tensor, loss: str, width: float) -> tuple[Tensor, Tensor]:
+    """For ``u = 1 - m``: ``a = -dl/dm >= 0`` and ``c = d2l/dm2 >= 0`` of each sample's loss.
+
+    hinge (Huber-smoothed, width h): l = u^2 / 2h on [0, h], u - h/2 above: a = clip(u/h, 0, 1).
+    squared hinge: l = max(0, u)^2: a = 2 max(0, u). logistic: l = softplus(-m): a = sigmoid(-m).
+    """
+    if loss == "hinge":
+        band = (u >= 0) & (u <= width)
+        return (u / width).clamp_(0, 1), band.to(u.dtype).mul_(1.0 / width)
+    if loss == "squared_hinge":
+        return u.clamp(min=0).mul_(2), (u >= 0).to(u.dtype).mul_(2.0)
+    slope = torch.sigmoid(u - 1)
+    return slope, slope * (1 - slope)
+
+
+def _exact_step(
+    u: Tensor, z: Tensor, kappa: float, cap: float, slope0: float, curvature0: float, n: int
+) -> float:
+    r"""The exact minimiser :math:`t \ge 0` of the objective along a descent direction.
+
+    Along :math:`\theta + t d`, sample :math:`i` has :math:`u_i(t) = u_i - t z_i`. For a loss
+    that is quadratic with curvature :math:`\kappa` while :math:`0 < u < \text{cap}` and linear
+    (or zero) elsewhere, :math:`\varphi(t) = J(\theta + t d)` is piecewise quadratic: its
+    derivative :math:`\varphi'` is piecewise linear and non-decreasing, starting at
+    ``slope0`` :math:`= \nabla J^\top d < 0`, with slope ``curvature0`` :math:`= d^\top R d` plus
+    :math:`g_i = \kappa z_i^2 / n` while sample :math:`i` is in its quadratic piece, i.e. for
+    :math:`t` in an interval :math:`[e_i, l_i]`. So
+
+    .. math::
+        \varphi'(T) = \text{slope0} + \text{curvature0}\cdot T
+                      + \textstyle\sum_i g_i \max(0, \min(l_i, T) - e_i).
+
+    First a bracket: the smallest :math:`T \in \{1, 4, 16, ...\}` with :math:`\varphi'(T) \ge 0`.
+    Then only the entry and exit times below :math:`T` are sorted; two cumulative sums give
+    :math:`\varphi'` at each of them, and the root lies in the first segment where it turns >= 0.
+    """
+    moving = z != 0
+    inverse = torch.where(moving, z, 1.0).reciprocal_()
+    t_zero = u * inverse  # when u_i(t) reaches 0 ...
+    t_cap = t_zero - cap * inverse  # ... and cap (+-inf for the squared hinge)
+    enter = torch.minimum(t_cap, t_zero).clamp_(min=0)
+    leave = torch.maximum(t_cap, t_zero).clamp_(max=_FAR)
+    active = moving & (leave > enter)
+    gain = z.square().mul_(active).mul_(kappa / n)
+    enter.masked_fill_(~active, _FAR)  # samples that never bend phi' have no events
+    leave.masked_fill_(~active, _FAR)
+    # phi'(T) at T = 4^0, ..., 4^20 in one pass, then the smallest T with phi'(T) >= 0.
+    brackets = torch.logspace(0, 40, 21, base=2.0, dtype=u.dtype, device=u.device)
+    overlap = (torch.minimum(leave, brackets[:, None]) - enter).clamp_(min=0)
+    dphi_at = slope0 + curvature0 * brackets + overlap @ gain
+    times = torch.cat([enter, leave])
+    ahead = (dphi_at < 0).sum()
+    top = brackets[ahead.clamp(max=len(brackets) - 1)]
+    count = (times < top).sum()
+    ahead, count = torch.stack([ahead, count]).tolist()
+    if ahead == len(brackets):  # no root below 4^20: take the farthest bracket
+        return float(brackets[-1])
+    times, order = torch.topk(times, count, largest=False, sorted=True)
+    after = torch.cat([gain, -gain]).index_select(0, order).cumsum_(0).add_(curvature0)
+    after = after.clamp_(min=0)  # phi'' just after each event
+    before = torch.cat([after.new_full((1,), curvature0), after[:-1]])  # ... and just before
+    dphi = (before * torch.diff(times, prepend=times.new_zeros(1))).cumsum_(0).add_(slope0)
+    j = int((dphi < 0).sum())  # phi' at each event is non-decreasing: the root is in segment j
+    if j == 0:
+        return -slope0 / curvature0 if curvature0 > 0 else 0.0
+    if j == count:  # past the last event below the bracket: phi'' is constant from there
+        start, value, slope = torch.stack([times[-1], dphi[-1], after[-1]]).tolist()
+    else:
+        start, value, slope = torch.stack([times[j - 1], dphi[j - 1], before[j]]).tolist()
+    return start - value / slope if slope > 0 else start
+
+
+def _backtracking_step(
+    theta: Tensor, direction: Tensor, m: Tensor, z: Tensor, reg: Tensor, decrease: float
+) -> float:
+    """Armijo backtracking from t = 1 on the logistic objective (smooth: no kinks to find)."""
+
+    def objective(t: float) -> float:
+        point = theta + t * direction
+        return float(0.5 * (point * reg) @ point + F.softplus(-(m + t * z)).mean())
+
+    start = objective(0.0)
+    t = 1.0
+    for _ in range(60):
+        if objective(t) <= start - 1e-4 * t * decrease:
+            break
+        t *= 0.5
+    return t
+
+
+def _hinge_kkt_point(Z: Tensor, reg: Tensor, inside: Tensor, beyond: Tensor) -> Tensor | None:
+    r"""The exact hinge optimum if the smoothed iterate has found which samples sit on the band.
+
+    Guess from the current iterate: :math:`E` = ``inside`` the Huber band (on the margin at the
+    optimum, dual weight :math:`\alpha_i \in [0, 1]`), :math:`L` = ``beyond`` it (violators,
+    :math:`\alpha_i = 1`), the rest :math:`\alpha_i = 0`. The optimality conditions are then
+    linear in :math:`(\theta, \alpha_E)`:
+
+    .. math::
+        R\theta = \tfrac1n\textstyle\sum_{i \in L} z_i + \tfrac1n Z_E^\top \alpha_E,
+        \qquad Z_E\,\theta = 1,
+
+    where :math:`z_i = y_i (x_i, 1)` and :math:`R = \operatorname{diag}(\lambda, ..., \lambda,
+    \lambda_b)` (the last row reads :math:`\sum_i \alpha_i y_i = 0` when the bias is free). The
+    solution is accepted only if it certifies itself: :math:`0 \le \alpha_E \le 1`, margins
+    :math:`\le 1` on :math:`L` and :math:`\ge 1` elsewhere. Then it *is* the optimum, exact up to
+    rounding. Otherwise return None (the smoothing continues).
+    """
+    n, p = Z.shape
+    Z_in = Z[inside]
+    k = Z_in.shape[0]
+    system = Z.new_zeros(p + k, p + k)
+    system[:p, :p] = torch.diag(reg)
+    system[:p, p:] = -Z_in.T / n
+    system[p:, :p] = Z_in
+    rhs = torch.cat([Z.T @ beyond.to(Z.dtype) / n, Z.new_ones(k)])
+    solution, info = torch.linalg.solve_ex(system, rhs)
+    theta, alpha = solution[:p], solution[p:]
+    m = Z @ theta
+    certified = (
+        (info == 0)
+        & torch.isfinite(solution).all()
+        & (alpha >= -_KKT_TOL).all()
+        & (alpha <= 1 + _KKT_TOL).all()
+        & torch.where(beyond, m <= 1 + _KKT_TOL, True).all()
+        & torch.where(beyond | inside, True, m >= 1 - _KKT_TOL).all()
+    )
+    return theta if bool(certified) else None
+
+
+def _newton_svm(
+    X: Tensor, y: Tensor, lam: float, loss: str, regularize_bias: bool, max_epochs: int, tol: float
+) -> tuple[Tensor, Tensor, bool]:
+    """Newton's method on theta = (w, b) in float64; returns theta, history rows, converged."""
+    work = torch.float64
+    n, dim = X.shape
+    p = dim + 1
+    Z = torch.cat([X.to(work), X.new_ones(n, 1, dtype=work)], dim=1) * y.to(work).unsqueeze(1)
+    reg = torch.full((p,), lam, dtype=work, device=X.device)
+    if not regularize_bias:
+        reg[-1] = 0.0
+    # A tiny ridge on b keeps the Newton system solvable when no sample has curvature in b
+    # (hinge, all samples off the Huber band); the exact line search then sizes the step.
+    base = torch.diag(reg)
+    base[-1, -1] += 1e-6 * lam
+    theta = torch.zeros(p, dtype=work, device=X.device)
+    u = torch.ones(n, dtype=work, device=X.device)  # u = 1 - margin, for theta = 0
+    width = _WIDTH_START if loss == "hinge" else math.inf
+    iterates: list[Tensor] = []
+    scale = 1.0  # the objective at theta = 0 for both hinges (log 2 for logistic: same order)
+    converged = False
+    for _ in range(max_epochs):
+        slope, curvature = _slopes_and_curvatures(u, loss, width)
+        grad = torch.addmv(reg * theta, Z.T, slope, alpha=-1.0 / n)
+        hess = torch.addmm(base, Z.T * curvature, Z, alpha=1.0 / n)
+        direction = torch.linalg.solve(hess, grad).neg_()
+        decrease, curvature0 = torch.stack(
+            [-(grad @ direction), (direction * reg) @ direction]
+        ).tolist()  # decrease: the Newton decrement^2, about 2 * (J - J*) near the optimum
+        if decrease <= tol * scale and loss != "hinge":
+            converged = True
+            break
+        z = Z @ direction
+        if loss == "logistic":
+            t = _backtracking_step(theta, direction, 1 - u, z, reg, decrease)
+        else:
+            kappa = 1.0 / width if loss == "hinge" else 2.0
+            t = _exact_step(u, z, kappa, width, -decrease, curvature0, n)
+        theta = torch.add(theta, direction, alpha=t)
+        iterates.append(theta)
+        u = 1 - Z @ theta
+        objective = _margin_loss(u, loss) + 0.5 * (theta * reg) @ theta
+        if loss != "hinge":
+            scale = max(float(objective), 1e-300)
+            continue
+        inside = (u > 0) & (u < width)
+        scale, k = torch.stack([objective, inside.sum(dtype=work)]).tolist()
+        if k <= p and (k > 0 or regularize_bias):
+            polished = _hinge_kkt_point(Z, reg, inside, u >= width)
+            if polished is not None:
+                theta = polished
+                iterates.append(theta)
+                converged = True
+                break
+        solved = abs(t - 1) <= 1e-9 or decrease <= tol * scale
+        if width <= _WIDTH_MIN and solved:
+            converged = True  # the smallest width is solved: the gap is below width / 2
+            break
+        if width > _WIDTH_MIN and (solved or abs(t - 1) <= _NEARLY_FULL):
+            width = max(width * _WIDTH_SHRINK, _WIDTH_MIN)
+    rows = _iterate_stats(Z, reg, iterates, loss) if iterates else Z.new_zeros(0, 4)
+    return theta, rows, converged
+
+
+def _margin_loss(u: Tensor, loss: str) -> Tensor:
+    """Mean loss over the last dimension of ``u = 1 - m`` (the solver's fast path)."""
+    if loss == "hinge":
+        return u.clamp(min=0).mean(-1)
+    if loss == "squared_hinge":
+        return u.clamp(min=0).square().mean(-1)
+    return F.softplus(u - 1).mean(-1)
+
+
+def _iterate_stats(Z: Tensor, reg: Tensor, iterates: list[Tensor], loss: str) -> Tensor:
+    """The history rows of all Newton iterates at once: one ``(epochs, N)`` margin matrix."""
+    thetas = torch.stack(iterates)
+    u = 1 - thetas @ Z.T
+    penalty = 0.5 * (thetas * reg * thetas).sum(1)
+    return _count_stats(_margin_loss(u, loss) + penalty, u, loss)
+
+
+def train_linear_svm(
+    X: Tensor,
+    y: Tensor,
+    lam: float = 0.01,
+    loss: str = "hinge",
+    *,
+    regularize_bias: bool = False,
+    max_epochs: int = 100,
+    tol: float = 1e-12,
+) -> LinearSVMResult:
+    r"""Exact minimiser of the linear SVM objective, with a history of every Newton step.
+
+    Minimises :func:`hinge_utils.objectives.svm_objective`,
+
+    .. math::
+        J(w, b) = \frac{1}{N}\sum_{i=1}^N \ell\bigl(y_i (w^\top x_i + b)\bigr)
+                  + \frac{\lambda}{2}\lVert w\rVert^2 \;\Bigl[+ \frac{\lambda}{2} b^2\Bigr],
+
+    to the precision of float64 arithmetic, so the result matches scikit-learn's
+    ``SVC(kernel="linear", C=1 / (N * lam))`` (hinge, free bias), ``LinearSVC`` (its bias is
+    penalised: ``regularize_bias=True``) and L-BFGS (squared hinge, logistic).
+
+    **Method: Newton's method on** :math:`\theta = (w, b)`. A linear model has only :math:`D + 1`
+    parameters, so each step solves a :math:`(D+1) \times (D+1)` system built in one vectorised
+    pass over the data (an *epoch*), and a handful of steps reach the optimum, where plain SGD
+    with a fixed step keeps circling it (see :func:`train_sgd`). The solver works in float64
+    whatever the dtype of ``X``.
+
+    * ``logistic``: smooth; Newton with backtracking converges quadratically.
+    * ``squared_hinge``: piecewise quadratic (its curvature jumps where a sample crosses the
+      margin). Each step moves to the *exact* minimum along the Newton direction (the
+      breakpoints are sorted, :math:`O(N \log N)`); Newton then stops at the exact optimum after
+      finitely many steps, once the set of violators stops changing (Keerthi & DeCoste, 2005).
+    * ``hinge``: not differentiable at the margin, so Newton cannot work on it directly. The kink
+      is rounded off over a band of width :math:`h` (Huber smoothing: :math:`(1-m)^2 / 2h` on
+      the band, :math:`1 - m - h/2` beyond it, which moves the objective by at most
+      :math:`h/2`), with :math:`h = 1, 0.05, 0.0025, ...`, each level warm-started and solved
+      by Newton with the same exact line search. After every step the solver guesses which
+      samples sit exactly on the margin at the optimum (those inside the band) and solves the
+      optimality conditions of the *true* hinge problem for that guess, a small linear system.
+      If the solution satisfies all of them (dual weights in :math:`[0, 1]`, every margin on
+      the right side of 1), it is the exact optimum and the solver stops: typically after
+      5-15 steps (more on degenerate data, e.g. duplicated points on the margin, where the
+      smoothing goes on down to :math:`h = 10^{-9}`).
+
+    Unlike dual coordinate descent (liblinear), nothing here loops over samples in Python, and
+    the unpenalised bias needs no special treatment: it is one more Newton coordinate. The cost
+    is :math:`O(N D^2 + D^3)` per epoch: meant for the few features of a lesson, not for
+    :math:`D` in the thousands.
+
+    Args:
+        X: training samples, one per row, float32 or float64 (the solver works in float64 and
+            returns weights in the dtype of ``X``).
+        y: labels in {-1, +1}, both present.
+        lam: :math:`\lambda > 0`; ``lam = 1 / (N * C)`` for scikit-learn's ``C``.
+            Default: 0.01 (the syllabus's ``weight_decay``).
+        loss: ``'hinge'`` | ``'squared_hinge'`` | ``'logistic'``. Default: ``'hinge'``.
+        regularize_bias: also penalise :math:`\tfrac{\lambda}{2} b^2`, as ``LinearSVC``
+            (``intercept_scaling=1``) and ``optim.SGD(weight_decay=lam)`` do. Default: False
+            (as ``SVC`` and ``SGDClassifier``).
+        max_epochs: at most this many Newton steps. Default: 100.
+        tol: stop (squared hinge, logistic) once the Newton decrement, an estimate of twice the
+            remaining objective gap, falls below ``tol`` times the objective. Default: 1e-12.
+
+    Returns:
+        :class:`LinearSVMResult`: ``weight`` of shape ``(D,)``, ``bias`` a 0-d tensor, and a
+        :class:`History` with one record per Newton step (the objective of the current iterate
+        under the true, unsmoothed loss, the accuracy, the violators), the last one for the
+        weights returned.
+
+    Shape:
+        - X: :math:`(N, D)`; y: :math:`(N)`; weight: :math:`(D)`; bias: :math:`()`.
+
+    Example::
+
+        >>> X = torch.tensor([[3.0, 0.0], [4.0, 1.0], [-1.0, 0.0], [-2.0, -1.0]])
+        >>> y = torch.tensor([1.0, 1.0, -1.0, -1.0])
+        >>> result = train_linear_svm(X, y, lam=0.01)
+        >>> # hard margin: the closest points (3, 0) and (-1, 0) sit on w^T x + b = +1 and -1,
+        >>> # so w = (2 / 4, 0) and b = -0.5 * 1 (the midpoint x = 1 is on the boundary)
+        >>> result.weight, result.bias
+        (tensor([0.5000, 0.0000]), tensor(-0.5000))
+        >>> round(result.objective, 8)  # no hinge loss left; 0.01 / 2 * 0.5 ** 2
+        0.00125
+    """
+    X, y = _check_training_data(X, y)
+    lam = _check_lam(lam, allow_zero=False)
+    loss = _check_loss_name(loss, BINARY_LOSSES)
+    regularize_bias = _check_flag(regularize_bias, "regularize_bias")
+    max_epochs = _check_positive_int(max_epochs, "max_epochs", "max_epochs=100")
+    tol = _check_nonnegative(tol, "tol", "tol=1e-12")
+    theta, rows, converged = _newton_svm(X, y, lam, loss, regularize_bias, max_epochs, tol)
+    weight = theta[:-1].to(X.dtype)
+    bias = theta[-1].to(X.dtype)
+    # The last record is recomputed for the weights actually returned (in the dtype of X).
+    margins = functional_margin(X @ weight + bias, y, validate_args=False)
+    final = _binary_stats(margins, loss, _penalty(weight, bias, lam, regularize_bias))
+    rows = torch.cat([rows[:-1].to(final.dtype), final.unsqueeze(0)])
+    return LinearSVMResult(
+        weight=weight,
+        bias=bias,
+        history=_history(rows, len(y)),
+        loss=loss,
+        lam=lam,
+        regularize_bias=regularize_bias,
+        method="newton",
+        converged=converged,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The syllabus's loop
+# ---------------------------------------------------------------------------------------------
+
+
+def _criterion(loss: str):
+    """The per-batch loss of the syllabus's loop for ``loss``."""
+    if loss == "hinge":
+        return lambda scores, y: hinge_loss(scores, y, validate_args=False)
+    if loss == "squared_hinge":
+        return lambda scores, y: squared_hinge_loss(scores, y, validate_args=False)
+    return lambda scores, y: F.softplus(-functional_margin(scores, y, validate_args=False)).mean()
+
+
+def _initial_linear(
+    dim: int, dtype: torch.dtype, device: torch.device, init: object, seed: int
+) -> nn.Linear:
+    """``nn.Linear(dim, 1)`` with PyTorch's default initialisation under ``seed``, or ``init``."""
+    with torch.random.fork_rng(devices=[]):  # the global RNG is left as it was
+        torch.manual_seed(seed)
+        model = nn.Linear(dim, 1, dtype=dtype, device=device)
+    if init is None:
+        return model
+    if not isinstance(init, tuple | list) or len(init) != 2:
+        raise TypeError(
+            f"init must be a pair (weight of shape (D,), bias); got {type(init).__name__}: "
+            "e.g. init=seed_svm_init()"
+        )
+    weight, bias = init
+    weight = torch.as_tensor(weight, dtype=dtype, device=device)
+    bias = torch.as_tensor(bias, dtype=dtype, device=device)
+    if weight.shape != (dim,) or bias.numel() != 1:
+        raise ValueError(
+            f"init must hold a weight of shape ({dim},) and one bias; got shapes "
+            f"{tuple(weight.shape)} and {tuple(bias.shape)}"
+        )
+    with torch.no_grad():
+        model.weight.copy_(weight.reshape(1, dim))
+        model.bias.copy_(bias.reshape(1))
+    return model
+
+
+def train_sgd(
+    X: Tensor,
+    y: Tensor,
+    *,
+    lr: float = 0.01,
+    weight_decay: float = 0.01,
+    epochs: int = 200,
+    loss: str = "hinge",
+    init: tuple[Tensor, Tensor | float] | None = None,
+    seed: int = 0,
+) -> LinearSVMResult:
+    r"""The syllabus's training loop, verbatim, with a record of every epoch.
+
+    .. code-block:: python
+
+        model = nn.Linear(D, 1)
+        optimizer = optim.SGD(model.parameters(), lr=lr, weight_decay=weight_decay)
+        for epoch in range(epochs):
+            scores = model(X).squeeze(1)
+            loss = criterion(scores, y)  # hinge_loss: mean of max(0, 1 - y * s)
+            optimizer.zero_grad(); loss.backward(); optimizer.step()
+
+    Full batch, fixed step. ``weight_decay`` adds ``weight_decay * p`` to the gradient of every
+    parameter, the bias included, so the loop descends
+    ``svm_objective(w, b, X, y, lam=weight_decay, loss=loss, regularize_bias=True)``. With a
+    fixed step it ends near the optimum, not on it: compare its history with
+    ``train_linear_svm(X, y, lam=weight_decay, regularize_bias=True)``.
+
+    Deterministic: the starting weights are PyTorch's default ``nn.Linear`` initialisation drawn
+    under ``torch.manual_seed(seed)`` (inside ``fork_rng``: the global random state is left
+    unchanged), or ``init``. ``train_sgd(*seed_svm_data(), init=seed_svm_init())`` reproduces the
+    syllabus's run exactly.
+
+    Args:
+        X: training samples, float32 or float64. y: labels in {-1, +1}.
+        lr: step size. Default: 0.01.
+        weight_decay: ``optim.SGD``'s L2 penalty, :math:`\lambda` >= 0. Default: 0.01.
+        epochs: number of full-batch steps. Default: 200.
+        loss: ``'hinge'`` | ``'squared_hinge'`` | ``'logistic'``. Default: ``'hinge'``.
+        init: starting ``(weight (D,), bias)``, or None for ``nn.Linear``'s default
+            initialisation under ``seed``. Default: None.
+        seed: seed of that initialisation. Default: 0.
+
+    Returns:
+        :class:`LinearSVMResult` with ``method='sgd'``, ``converged=False`` and one record per
+        epoch, taken *after* that epoch's step (so the last one describes the returned weights).
+
+    Shape:
+        - X: :math:`(N, D)`; y: :math:`(N)`; weight: :math:`(D)`; bias: :math:`()`.
+
+    Example::
+
+        >>> from hinge_utils.data import seed_svm_data, seed_svm_init
+        >>> X, y = seed_svm_data()
+        >>> result = train_sgd(X, y, init=seed_svm_init())
+        >>> len(result.history), result.history[-1].accuracy
+        (200, 1.0)
+    """
+    X, y = _check_training_data(X, y)
+    lr = _check_nonnegative(lr, "lr", "lr=0.01")
+    weight_decay = _check_nonnegative(weight_decay, "weight_decay", "weight_decay=0.01")
+    epochs = _check_positive_int(epochs, "epochs", "epochs=200")
+    loss = _check_loss_name(loss, BINARY_LOSSES)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int; got {seed!r}: pass e.g. seed=0")
+    model = _initial_linear(X.shape[1], X.dtype, X.device, init, int(seed))
+    criterion = _criterion(loss)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, weight_decay=weight_decay)
+    rows = []
+    for _ in range(epochs):
+        scores = model(X).squeeze(1)
+        batch_loss = criterion(scores, y)
+        optimizer.zero_grad()
+        batch_loss.backward()
+        optimizer.step()
+        with torch.no_grad():
+            weight, bias = model.weight[0], model.bias[0]
+            margins = functional_margin(X @ weight + bias, y, validate_args=False)
+            rows.append(_binary_stats(margins, loss, _penalty(weight, bias, weight_decay, True)))
+    return LinearSVMResult(
+        weight=model.weight.detach()[0].clone(),
+        bias=model.bias.detach()[0].clone(),
+        history=_history(torch.stack(rows), len(y)),
+        loss=loss,
+        lam=weight_decay,
+        regularize_bias=True,
+        method="sgd",
+        converged=False,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Multi-class
+# ---------------------------------------------------------------------------------------------
+
+#: Smoothing widths for the multi-class hinges, each level warm-started from the previous one.
+_MULTICLASS_WIDTHS = (1.0, 0.1, 0.01, 1e-3)
+
+
+class _LbfgsObjective:
+    """The closure L-BFGS calls: the (smoothed) objective and its gradient at ``weight, bias``.
+
+    ``width=None`` evaluates cross-entropy itself, a number the smoothed hinge of that width.
+
+    Called once per L-BFGS step with ``max_iter=1``, torch's L-BFGS first re-evaluates the point
+    its previous step accepted, which is almost always the point evaluated last: that value and
+    gradient are returned from a cache instead of a second pass over the data. Set
+    ``record_next`` before a step: its first evaluation then also appends the history row of
+    that accepted point (true loss, counts), from scores already computed.
+    """
+
+    def __init__(
+        self,
+        X: Tensor,
+        y: Tensor,
+        loss: str,
+        lam: float,
+        regularize_bias: bool,
+        weight: Tensor,
+        bias: Tensor,
+    ) -> None:
+        self.X, self.y, self.loss = X, y, loss
+        self.lam, self.regularize_bias = lam, regularize_bias
+        self.weight, self.bias = weight, bias
+        self.width: float | None = None
+        self.record_next = False
+        self.rows: list[Tensor] = []
+        self._cache: tuple[Tensor, ...] | None = None
+
+    def record(self, scores: Tensor) -> None:
+        """Append the history row of the current weights, given their (detached) scores."""
+        with torch.no_grad():
+            penalty = _penalty(self.weight, self.bias, self.lam, self.regularize_bias)
+            self.rows.append(_multiclass_stats(scores, self.y, self.loss, penalty))
+
+    def set_width(self, width: float | None) -> None:
+        """Switch to another smoothing width (the cached value belongs to the old one)."""
+        self.width = width
+        self._cache = None
+
+    def _cached(self) -> tuple[Tensor, ...] | None:
+        if self._cache is None:
+            return None
+        weight, bias = self._cache[:2]
+        same = torch.equal(weight, self.weight) and torch.equal(bias, self.bias)
+        return self._cache if same else None
+
+    def __call__(self) -> Tensor:
+        cached = self._cached()
+        if cached is not None:
+            _, _, value, scores, weight_grad, bias_grad = cached
+            self.weight.grad, self.bias.grad = weight_grad, bias_grad
+        else:
+            self.weight.grad = self.bias.grad = None
+            scores = self.X @ self.weight.T + self.bias
+            if self.width is None:
+                data = F.cross_entropy(scores, self.y)
+            else:
+                data = _smoothed_multiclass_hinge(scores, self.y, self.loss, self.width)
+            value = data + _penalty(self.weight, self.bias, self.lam, self.regularize_bias)
+            value.backward()
+            value, scores = value.detach(), scores.detach()
+            point = (self.weight.detach().clone(), self.bias.detach().clone())
+            self._cache = (*point, value, scores, self.weight.grad, self.bias.grad)
+        if self.record_next:
+            self.record(scores)
+            self.record_next = False
+        return value
+
+
+def train_linear_multiclass(
+    X: Tensor,
+    y: Tensor,
+    num_classes: int,
+    loss: str = "weston_watkins",
+    lam: float = 1e-3,
+    *,
+    regularize_bias: bool = False,
+    max_epochs: int = 300,
+    tol: float = 1e-9,
+) -> LinearMulticlassResult:
+    r"""Fit a linear multi-class model :math:`s = W x + b` by full-batch L-BFGS.
+
+    Minimises :func:`hinge_utils.objectives.multiclass_objective`,
+
+    .. math::
+        J(W, b) = \frac{1}{N}\sum_{i=1}^N \ell(s_i, c_i) + \frac{\lambda}{2}\lVert W\rVert_F^2
+                  \;\Bigl[+ \frac{\lambda}{2}\lVert b\rVert^2\Bigr],
+
+    with ``torch.optim.LBFGS`` (strong Wolfe line search) from :math:`W = 0, b = 0`.
+
+    * ``cross_entropy`` is smooth: L-BFGS goes straight to the optimum.
+    * ``weston_watkins`` and ``crammer_singer`` have kinks, where a quasi-Newton method stalls.
+      So the solver minimises smoothed versions (Huber-rounded terms for Weston-Watkins, a
+      log-sum-exp for the Crammer-Singer maximum) of width :math:`h = 1, 0.1, 0.01, 0.001`,
+      each warm-started from the last; the result is close to, not exactly at, the optimum of
+      the true loss (on the digits within about 1% in objective, and the same test accuracy).
+
+    The history records the *true* objective after each L-BFGS iteration. Deterministic (no
+    random numbers), and fast for lesson-sized data: about a second for the 64-pixel digits.
+    For an exact binary solution use :func:`train_linear_svm`.
+
+    Args:
+        X: training samples, one per row, float32 or float64.
+        y: class indices in :math:`[0, K)`, integer dtype.
+        num_classes: :math:`K \ge 2`.
+        loss: ``'weston_watkins'`` | ``'crammer_singer'`` | ``'cross_entropy'``.
+            Default: ``'weston_watkins'``.
+        lam: :math:`\lambda > 0`. Default: 1e-3.
+        regularize_bias: also penalise :math:`b` (as ``LinearSVC``). Default: False.
+        max_epochs: L-BFGS iterations in total (shared equally by the smoothing levels).
+            Default: 300.
+        tol: a level is done once one iteration changes its objective by less than
+            ``tol`` times the objective. Default: 1e-9.
+
+    Returns:
+        :class:`LinearMulticlassResult`: ``weight``, ``bias`` and one record per L-BFGS
+        iteration, the last one for the weights returned.
+
+    Shape:
+        - X: :math:`(N, D)`; y: :math:`(N)`; weight: :math:`(K, D)`; bias: :math:`(K)`.
+
+    Example::
+
+        >>> from hinge_utils.data import make_multiclass_blobs
+        >>> X, y = make_multiclass_blobs(n=90, k=3, separation=6.0, seed=0)
+        >>> result = train_linear_multiclass(X, y, num_classes=3, loss="cross_entropy")
+        >>> result.weight.shape, result.bias.shape, result.history[-1].accuracy
+        (torch.Size([3, 2]), torch.Size([3]), 1.0)
+    """
+    X = _check_features(X)
+    num_classes = _check_positive_int(num_classes, "num_classes", "num_classes=10")
+    if num_classes < 2:
+        raise ValueError(f"num_classes must be >= 2; got {num_classes}: for two classes use 2")
+    y = _check_class_labels(y, X, num_classes)
+    if not bool(torch.isfinite(X).all()):
+        raise ValueError("X contains nan or inf: remove or impute those samples first")
+    loss = _check_loss_name(loss, MULTICLASS_LOSSES)
+    lam = _check_lam(lam, allow_zero=False)
+    regularize_bias = _check_flag(regularize_bias, "regularize_bias")
+    max_epochs = _check_positive_int(max_epochs, "max_epochs", "max_epochs=300")
+    tol = _check_nonnegative(tol, "tol", "tol=1e-9")
+    y = y.long()
+
+    weight = X.new_zeros(num_classes, X.shape[1], requires_grad=True)
+    bias = X.new_zeros(num_classes, requires_grad=True)
+    objective = _LbfgsObjective(X, y, loss, lam, regularize_bias, weight, bias)
+    widths = (None,) if loss == "cross_entropy" else _MULTICLASS_WIDTHS
+    budget = max(1, max_epochs // len(widths))
+    steps = 0
+    converged = False
+    for width in widths:
+        objective.set_width(width)
+        optimizer = torch.optim.LBFGS(
+            [weight, bias],
+            lr=1.0,
+            max_iter=1,
+            max_eval=25,
+            history_size=10,
+            tolerance_grad=0.0,
+            tolerance_change=0.0,
+            line_search_fn="strong_wolfe",
+        )
+        previous = math.inf
+        converged = False
+        for _ in range(min(budget, max_epochs - steps)):
+            objective.record_next = steps > 0  # the point the last step accepted
+            current = float(optimizer.step(objective))  # the surrogate there
+            steps += 1
+            if abs(previous - current) <= tol * abs(current):
+                converged = True
+                break
+            previous = current
+    with torch.no_grad():
+        objective.record(X @ weight.T + bias)  # the point the last step accepted
+    rows = objective.rows
+    return LinearMulticlassResult(
+        weight=weight.detach(),
+        bias=bias.detach(),
+        history=_history(torch.stack(rows), len(y)),
+        loss=loss,
+        lam=lam,
+        regularize_bias=regularize_bias,
+        converged=converged,
+    )

@@ -1,0 +1,682 @@
+r"""A zoo of margin-based losses: each as a function of the margin :math:`m = y\,f(x)`.
+
+Every binary classification loss in this module depends on a sample only through its margin
+:math:`m = y\,f(x)` with :math:`y \in \{-1, +1\}`: positive when the sample is on the correct side
+of the boundary, larger when it is further inside. Writing them all as functions of one number
+lets a lesson put them on one axis and compare their shapes and slopes.
+
+Each loss ``L`` comes with its derivative ``dL/dm`` written out analytically (not by autograd),
+so the slope that drives gradient descent can be plotted and tested. Both are vectorised over a
+floating-point tensor of margins of any shape, keep its dtype and device, and the losses work
+with autograd.
+
+Convention at kinks: where a kink joins a flat piece, the derivative there is the flat piece's,
+0. So the hinge derivative is 0 at :math:`m = 1` (0 wherever :math:`m \geq 1`), as in
+:func:`hinge_utils.functional.hinge_subgradient` and in the syllabus' gradient formula. Autograd
+through each loss function picks the same value at these points.
+
+The registry :data:`LOSSES` maps a short name to a :class:`MarginLoss` (name, legend label,
+function, derivative), e.g. ``LOSSES["hinge"].fn(m)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor
+
+__all__ = [
+    "LOSSES",
+    "MarginLoss",
+    "exponential",
+    "exponential_derivative",
+    "hinge",
+    "hinge_derivative",
+    "logistic",
+    "logistic_derivative",
+    "modified_huber",
+    "modified_huber_derivative",
+    "perceptron",
+    "perceptron_derivative",
+    "ramp",
+    "ramp_derivative",
+    "smooth_hinge",
+    "smooth_hinge_derivative",
+    "softplus_hinge",
+    "softplus_hinge_derivative",
+    "squared_hinge",
+    "squared_hinge_derivative",
+    "zero_one",
+    "zero_one_derivative",
+]
+
+_LN2 = math.log(2.0)
+
+
+# ----------------------------------------------------------------------------------------------
+# Validation: cheap checks (type and dtype only), so a hot loop pays next to nothing.
+# ----------------------------------------------------------------------------------------------
+
+
+def _check_margins(m: object) -> None:
+    """Raise if ``m`` is not a floating-point tensor."""
+    if not isinstance(m, Tensor):
+        raise TypeError(
+            f"margins must be a torch.Tensor; got {type(m).__name__}: "
+            "use torch.tensor(m, dtype=torch.float64)"
+        )
+    if not m.is_floating_point():
+        raise TypeError(
+            f"margins must be a floating-point tensor; got dtype {m.dtype}: "
+            "use m.to(torch.float32) (or torch.float64)"
+        )
+
+
+def _check_real(value: object, name: str) -> float:
+    """Return ``value`` as a finite float, or raise naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a real number; got {type(value).__name__} {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value!r}")
+    return float(value)
+
+
+def _check_margin_parameter(margin: object) -> float:
+    value = _check_real(margin, "margin")
+    if value < 0:
+        raise ValueError(
+            f"margin must be >= 0; got {value!r}: the hinge is [margin - m]_+ with margin "
+            "Delta >= 0 (Delta = 1 is the usual choice)"
+        )
+    return value
+
+
+def _check_tau(tau: object) -> float:
+    value = _check_real(tau, "tau")
+    if value <= 0:
+        raise ValueError(
+            f"tau must be > 0; got {value!r}: tau is the smoothing temperature "
+            "(tau -> 0 recovers the hinge; use e.g. tau=0.1)"
+        )
+    return value
+
+
+def _check_ramp_s(s: object) -> float:
+    value = _check_real(s, "s")
+    if value >= 1:
+        raise ValueError(
+            f"s must be < 1; got {value!r}: the ramp loss min(1 - s, [1 - m]_+) needs a "
+            "positive height 1 - s (s = 0 gives a loss bounded by 1)"
+        )
+    return value
+
+
+def _step_down(m: Tensor, threshold: float) -> Tensor:
+    """``-1`` where ``m < threshold``, ``0`` where ``m >= threshold`` (no negative zeros)."""
+    return (m >= threshold).to(m.dtype) - 1
+
+
+# ----------------------------------------------------------------------------------------------
+# Zero-one
+# ----------------------------------------------------------------------------------------------
+
+
+def zero_one(m: Tensor) -> Tensor:
+    r"""Zero-one loss: 1 for a mistake, 0 otherwise.
+
+    .. math::
+        L(m) = \mathbb{1}[m \leq 0] = \begin{cases} 1 & m \leq 0 \\ 0 & m > 0 \end{cases}
+
+    Convention at :math:`m = 0`: a point exactly on the decision boundary counts as a mistake
+    (loss 1), since ``sign(0)`` predicts neither class. The loss is piecewise constant, so the
+    result carries no gradient (see :func:`zero_one_derivative`).
+
+    Args:
+        m: margins :math:`y\,f(x)`, a floating-point tensor.
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> m = torch.tensor([-1.0, 0.0, 0.5])
+        >>> # m <= 0 -> 1:  -1.0 -> 1,  0.0 -> 1,  0.5 -> 0
+        >>> zero_one(m)
+        tensor([1., 1., 0.])
+    """
+    _check_margins(m)
+    return (m <= 0).to(m.dtype)
+
+
+def zero_one_derivative(m: Tensor) -> Tensor:
+    r"""Derivative of the zero-one loss: 0 wherever it exists.
+
+    .. math::
+        \frac{dL}{dm} = 0 \quad (m \neq 0)
+
+    At :math:`m = 0` the loss jumps and has no derivative; 0 is returned there as well. This
+    zero slope is why the zero-one loss cannot be trained by gradient descent.
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> zero_one_derivative(torch.tensor([-1.0, 0.0, 2.0]))
+        tensor([0., 0., 0.])
+    """
+    _check_margins(m)
+    return torch.zeros_like(m)
+
+
+# ----------------------------------------------------------------------------------------------
+# Hinge and squared hinge
+# ----------------------------------------------------------------------------------------------
+
+
+def hinge(m: Tensor, margin: float = 1.0) -> Tensor:
+    r"""Hinge loss: linear penalty for margins below :math:`\Delta`, zero above.
+
+    .. math::
+        L(m) = [\Delta - m]_+ = \max(0,\; \Delta - m)
+
+    Args:
+        m: margins :math:`y\,f(x)`, a floating-point tensor.
+        margin: :math:`\Delta \geq 0`, the margin the loss asks for. Default: ``1.0``.
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> m = torch.tensor([-1.0, 0.5, 1.0, 2.0])
+        >>> # max(0, 1 - m):  1 - (-1) = 2,  1 - 0.5 = 0.5,  1 - 1 = 0,  1 - 2 < 0 -> 0
+        >>> hinge(m)
+        tensor([2.0000, 0.5000, 0.0000, 0.0000])
+    """
+    _check_margins(m)
+    margin = _check_margin_parameter(margin)
+    return torch.relu(margin - m)
+
+
+def hinge_derivative(m: Tensor, margin: float = 1.0) -> Tensor:
+    r"""Derivative of the hinge loss: -1 inside the margin, 0 outside.
+
+    .. math::
+        \frac{dL}{dm} = \begin{cases} -1 & m < \Delta \\ 0 & m \geq \Delta \end{cases}
+
+    At the kink :math:`m = \Delta` the value 0 is taken (a valid subgradient; the library's
+    convention).
+
+    Args:
+        m: margins :math:`y\,f(x)`, a floating-point tensor.
+        margin: :math:`\Delta \geq 0`. Default: ``1.0``.
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> # m < 1 -> -1;  m >= 1 (the kink included) -> 0
+        >>> hinge_derivative(torch.tensor([-1.0, 0.5, 1.0, 2.0]))
+        tensor([-1., -1.,  0.,  0.])
+    """
+    _check_margins(m)
+    margin = _check_margin_parameter(margin)
+    return _step_down(m, margin)
+
+
+def squared_hinge(m: Tensor, margin: float = 1.0) -> Tensor:
+    r"""Squared hinge loss: quadratic penalty for margins below :math:`\Delta`.
+
+    .. math::
+        L(m) = [\Delta - m]_+^2
+
+    Differentiable everywhere, including at :math:`m = \Delta`.
+
+    Args:
+        m: margins :math:`y\,f(x)`, a floating-point tensor.
+        margin: :math:`\Delta \geq 0`. Default: ``1.0``.
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> m = torch.tensor([-1.0, 0.5, 2.0])
+        >>> # max(0, 1 - m)^2:  2^2 = 4,  0.5^2 = 0.25,  0
+        >>> squared_hinge(m)
+        tensor([4.0000, 0.2500, 0.0000])
+    """
+    _check_margins(m)
+    margin = _check_margin_parameter(margin)
+    return torch.relu(margin - m).square()
+
+
+def squared_hinge_derivative(m: Tensor, margin: float = 1.0) -> Tensor:
+    r"""Derivative of the squared hinge loss.
+
+    .. math::
+        \frac{dL}{dm} = -2\,[\Delta - m]_+
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> # -2 * max(0, 1 - m):  -2 * 2 = -4,  -2 * 0.5 = -1,  0
+        >>> squared_hinge_derivative(torch.tensor([-1.0, 0.5, 2.0]))
+        tensor([-4., -1.,  0.])
+    """
+    _check_margins(m)
+    margin = _check_margin_parameter(margin)
+    return 2 * torch.clamp(m - margin, max=0)
+
+
+# ----------------------------------------------------------------------------------------------
+# Smoothed hinges
+# ----------------------------------------------------------------------------------------------
+
+
+def smooth_hinge(m: Tensor) -> Tensor:
+    r"""Quadratically smoothed hinge of Rennie & Srebro (2005).
+
+    .. math::
+        L(m) = \begin{cases}
+            \tfrac12 - m & m \leq 0 \\
+            \tfrac12 (1 - m)^2 & 0 < m < 1 \\
+            0 & m \geq 1
+        \end{cases}
+
+    The hinge's kink at :math:`m = 1` is replaced by a parabola on :math:`(0, 1)`; the loss is
+    differentiable everywhere and linear (slope -1) for mistakes.
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> m = torch.tensor([-1.0, 0.0, 0.5, 2.0])
+        >>> # 1/2 - (-1) = 1.5,  1/2 - 0 = 0.5,  (1 - 0.5)^2 / 2 = 0.125,  0
+        >>> smooth_hinge(m)
+        tensor([1.5000, 0.5000, 0.1250, 0.0000])
+    """
+    _check_margins(m)
+    return torch.where(m <= 0, 0.5 - m, 0.5 * torch.relu(1 - m).square())
+
+
+def smooth_hinge_derivative(m: Tensor) -> Tensor:
+    r"""Derivative of the Rennie-Srebro smoothed hinge.
+
+    .. math::
+        \frac{dL}{dm} = \begin{cases} -1 & m \leq 0 \\ -(1 - m) & 0 < m < 1 \\ 0 & m \geq 1
+        \end{cases}
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> # -1,  -1 (both pieces agree at 0),  -(1 - 0.5) = -0.5,  0
+        >>> smooth_hinge_derivative(torch.tensor([-1.0, 0.0, 0.5, 2.0]))
+        tensor([-1.0000, -1.0000, -0.5000,  0.0000])
+    """
+    _check_margins(m)
+    return torch.clamp(m - 1, min=-1, max=0)
+
+
+def softplus_hinge(m: Tensor, tau: float = 0.25) -> Tensor:
+    r"""Hinge smoothed by a softplus at temperature :math:`\tau`.
+
+    .. math::
+        L_\tau(m) = \tau \log\!\left(1 + e^{(1 - m)/\tau}\right)
+
+    As :math:`\tau \to 0` this approaches the hinge :math:`[1 - m]_+` from above; the largest gap
+    is at the kink :math:`m = 1`, where it equals :math:`\tau \log 2`
+    (:math:`0 \leq L_\tau(m) - [1 - m]_+ \leq \tau \log 2` everywhere).
+
+    Args:
+        m: margins :math:`y\,f(x)`, a floating-point tensor.
+        tau: temperature :math:`\tau > 0`. Default: ``0.25``.
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> m = torch.tensor([1.0])
+        >>> # at the kink: tau * log(1 + e^0) = 0.25 * log 2 = 0.25 * 0.6931 = 0.1733
+        >>> softplus_hinge(m)
+        tensor([0.1733])
+    """
+    _check_margins(m)
+    tau = _check_tau(tau)
+    z = (1 - m) / tau
+    return tau * torch.logaddexp(torch.zeros_like(z), z)
+
+
+def softplus_hinge_derivative(m: Tensor, tau: float = 0.25) -> Tensor:
+    r"""Derivative of the softplus-smoothed hinge.
+
+    .. math::
+        \frac{dL_\tau}{dm} = -\sigma\!\left(\frac{1 - m}{\tau}\right),
+        \qquad \sigma(z) = \frac{1}{1 + e^{-z}}
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> # at the kink: -sigma(0) = -0.5
+        >>> softplus_hinge_derivative(torch.tensor([1.0]))
+        tensor([-0.5000])
+    """
+    _check_margins(m)
+    tau = _check_tau(tau)
+    return -torch.sigmoid((1 - m) / tau)
+
+
+# ----------------------------------------------------------------------------------------------
+# Logistic and exponential
+# ----------------------------------------------------------------------------------------------
+
+
+def logistic(m: Tensor) -> Tensor:
+    r"""Logistic (binary cross-entropy) loss in bits, so that it passes through :math:`(0, 1)`.
+
+    .. math::
+        L(m) = \log_2\!\left(1 + e^{-m}\right) = \frac{\operatorname{softplus}(-m)}{\ln 2}
+
+    This is the binary cross-entropy of :math:`p = \sigma(f(x))` divided by :math:`\ln 2`; the
+    scaling makes it an upper bound of the zero-one loss that touches it at :math:`m = 0`.
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> m = torch.tensor([0.0, 1.0])
+        >>> # log2(1 + e^0) = log2(2) = 1;  log2(1 + e^-1) = log2(1.3679) = 0.4519
+        >>> logistic(m)
+        tensor([1.0000, 0.4519])
+    """
+    _check_margins(m)
+    return torch.logaddexp(torch.zeros_like(m), -m) / _LN2
+
+
+def logistic_derivative(m: Tensor) -> Tensor:
+    r"""Derivative of the logistic loss in bits.
+
+    .. math::
+        \frac{dL}{dm} = -\frac{\sigma(-m)}{\ln 2}
+
+    Never exactly zero: cross-entropy keeps pushing correctly classified points.
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> # -sigma(0) / ln 2 = -0.5 / 0.6931 = -0.7213
+        >>> logistic_derivative(torch.tensor([0.0]))
+        tensor([-0.7213])
+    """
+    _check_margins(m)
+    return -torch.sigmoid(-m) / _LN2
+
+
+def exponential(m: Tensor) -> Tensor:
+    r"""Exponential loss (AdaBoost's).
+
+    .. math::
+        L(m) = e^{-m}
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> # e^0 = 1,  e^-1 = 0.3679
+        >>> exponential(torch.tensor([0.0, 1.0]))
+        tensor([1.0000, 0.3679])
+    """
+    _check_margins(m)
+    return torch.exp(-m)
+
+
+def exponential_derivative(m: Tensor) -> Tensor:
+    r"""Derivative of the exponential loss.
+
+    .. math::
+        \frac{dL}{dm} = -e^{-m}
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> # -e^0 = -1,  -e^-1 = -0.3679
+        >>> exponential_derivative(torch.tensor([0.0, 1.0]))
+        tensor([-1.0000, -0.3679])
+    """
+    _check_margins(m)
+    return -torch.exp(-m)
+
+
+# ----------------------------------------------------------------------------------------------
+# Perceptron, modified Huber, ramp
+# ----------------------------------------------------------------------------------------------
+
+
+def perceptron(m: Tensor) -> Tensor:
+    r"""Perceptron loss: the hinge with margin 0.
+
+    .. math::
+        L(m) = [-m]_+ = \max(0,\; -m)
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> # max(0, -m):  2,  0,  0
+        >>> perceptron(torch.tensor([-2.0, 0.0, 1.0]))
+        tensor([2., 0., 0.])
+    """
+    _check_margins(m)
+    return torch.relu(0.0 - m)  # 0 - m, not -m: keeps a -0. out of the result at m = 0
+
+
+def perceptron_derivative(m: Tensor) -> Tensor:
+    r"""Derivative of the perceptron loss.
+
+    .. math::
+        \frac{dL}{dm} = \begin{cases} -1 & m < 0 \\ 0 & m \geq 0 \end{cases}
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> # m < 0 -> -1;  m >= 0 (the kink included) -> 0
+        >>> perceptron_derivative(torch.tensor([-2.0, 0.0, 1.0]))
+        tensor([-1.,  0.,  0.])
+    """
+    _check_margins(m)
+    return _step_down(m, 0.0)
+
+
+def modified_huber(m: Tensor) -> Tensor:
+    r"""Modified Huber loss: squared hinge with a linear tail for bad mistakes.
+
+    .. math::
+        L(m) = \begin{cases} -4m & m < -1 \\ [1 - m]_+^2 & m \geq -1 \end{cases}
+
+    Both pieces equal 4 with slope -4 at :math:`m = -1`, so the loss is differentiable everywhere.
+    (scikit-learn's ``SGDClassifier(loss="modified_huber")``.)
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> m = torch.tensor([-2.0, -1.0, 0.5, 2.0])
+        >>> # -4 * (-2) = 8,  (1 + 1)^2 = 4,  (1 - 0.5)^2 = 0.25,  0
+        >>> modified_huber(m)
+        tensor([8.0000, 4.0000, 0.2500, 0.0000])
+    """
+    _check_margins(m)
+    return torch.where(m < -1, -4 * m, torch.relu(1 - m).square())
+
+
+def modified_huber_derivative(m: Tensor) -> Tensor:
+    r"""Derivative of the modified Huber loss.
+
+    .. math::
+        \frac{dL}{dm} = \begin{cases} -4 & m < -1 \\ -2\,[1 - m]_+ & m \geq -1 \end{cases}
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> # -4,  -2 * 2 = -4,  -2 * 0.5 = -1,  0
+        >>> modified_huber_derivative(torch.tensor([-2.0, -1.0, 0.5, 2.0]))
+        tensor([-4., -4., -1.,  0.])
+    """
+    _check_margins(m)
+    return 2 * torch.clamp(m - 1, min=-2, max=0)
+
+
+def ramp(m: Tensor, s: float = 0.0) -> Tensor:
+    r"""Ramp loss (truncated hinge): the hinge capped at height :math:`1 - s`.
+
+    .. math::
+        R_s(m) = \min\!\left(1 - s,\; [1 - m]_+\right) = [1 - m]_+ - [s - m]_+, \qquad s < 1
+
+    Bounded, so a single far-away mistake cannot dominate (robust to label noise), but not
+    convex (Collobert, Sinz, Weston & Bottou, 2006). With the default :math:`s = 0` it is
+    :math:`\min(1, [1 - m]_+)` and equals the zero-one loss outside :math:`(0, 1)`.
+
+    Args:
+        m: margins :math:`y\,f(x)`, a floating-point tensor.
+        s: where the loss stops growing, :math:`s < 1`. Default: ``0.0``.
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> m = torch.tensor([-3.0, 0.0, 0.25, 2.0])
+        >>> # min(1, max(0, 1 - m)):  min(1, 4) = 1,  min(1, 1) = 1,  0.75,  0
+        >>> ramp(m)
+        tensor([1.0000, 1.0000, 0.7500, 0.0000])
+    """
+    _check_margins(m)
+    s = _check_ramp_s(s)
+    return torch.where(m <= s, 1.0 - s, torch.relu(1 - m))
+
+
+def ramp_derivative(m: Tensor, s: float = 0.0) -> Tensor:
+    r"""Derivative of the ramp loss.
+
+    .. math::
+        \frac{dL}{dm} = \begin{cases} -1 & s < m < 1 \\ 0 & \text{otherwise} \end{cases}
+
+    Both kinks join a flat piece, so 0 is taken at :math:`m = s` and at :math:`m = 1`.
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> # only 0 < m < 1 has slope -1
+        >>> ramp_derivative(torch.tensor([-3.0, 0.0, 0.25, 1.0]))
+        tensor([ 0.,  0., -1.,  0.])
+    """
+    _check_margins(m)
+    s = _check_ramp_s(s)
+    # (m <= s) + (m >= 1) - 1 is -1 exactly on s < m < 1 (the two events are disjoint as s < 1)
+    return (m <= s).to(m.dtype) + (m >= 1).to(m.dtype) - 1
+
+
+# ----------------------------------------------------------------------------------------------
+# Registry
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarginLoss:
+    r"""One loss of the zoo: a name, a legend label, the loss and its derivative in :math:`m`.
+
+    Attributes:
+        name: registry key, e.g. ``"hinge"``.
+        label: legend label with math text, e.g. ``r"hinge $[1-m]_+$"``.
+        fn: the loss, ``fn(m) -> Tensor`` (optional keyword parameters keep their defaults).
+        derivative: its derivative ``dL/dm``, same signature as ``fn``.
+        kinks: margins where the derivative jumps (or, for the zero-one loss, the loss itself);
+            plots sample these points exactly and tests avoid them.
+
+    Examples::
+
+        >>> loss = LOSSES["hinge"]
+        >>> # max(0, 1 - 0.25) = 0.75, slope -1 inside the margin
+        >>> loss(torch.tensor([0.25])), loss.derivative(torch.tensor([0.25]))
+        (tensor([0.7500]), tensor([-1.]))
+    """
+
+    name: str
+    label: str
+    fn: Callable[..., Tensor]
+    derivative: Callable[..., Tensor]
+    kinks: tuple[float, ...] = ()
+
+    def __call__(self, m: Tensor) -> Tensor:
+        """Evaluate the loss at the margins ``m`` (with the function's default parameters)."""
+        return self.fn(m)
+
+
+LOSSES: dict[str, MarginLoss] = {
+    loss.name: loss
+    for loss in (
+        MarginLoss("zero_one", r"zero-one $\mathbb{1}[m \leq 0]$", zero_one, zero_one_derivative,
+                   kinks=(0.0,)),
+        MarginLoss("hinge", r"hinge $[1-m]_+$", hinge, hinge_derivative, kinks=(1.0,)),
+        MarginLoss("squared_hinge", r"squared hinge $[1-m]_+^2$", squared_hinge,
+                   squared_hinge_derivative),
+        MarginLoss("smooth_hinge", "smoothed hinge (Rennie-Srebro)", smooth_hinge,
+                   smooth_hinge_derivative),
+        MarginLoss("logistic", r"logistic $\log_2(1+e^{-m})$", logistic, logistic_derivative),
+        MarginLoss("exponential", r"exponential $e^{-m}$", exponential, exponential_derivative),
+        MarginLoss("perceptron", r"perceptron $[-m]_+$", perceptron, perceptron_derivative,
+                   kinks=(0.0,)),
+        MarginLoss("modified_huber", "modified Huber", modified_huber, modified_huber_derivative),
+        MarginLoss("ramp", r"ramp $\min(1, [1-m]_+)$", ramp, ramp_derivative, kinks=(0.0, 1.0)),
+        MarginLoss("softplus_hinge", r"softplus hinge, $\tau = 0.25$", softplus_hinge,
+                   softplus_hinge_derivative),
+    )
+}
+"""The zoo, keyed by name. Each entry uses its function's default parameters."""

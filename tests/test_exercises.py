@@ -1,0 +1,538 @@
+"""The exercise checkers: right answers pass in one line, typical wrong answers fail with the hint.
+
+Right answers are written independently of the library (naive loops, hand formulas), so a pass also
+confirms the reference answers on the checkers' inputs. Wrong answers are the mistakes students
+make; each must fail and print the hint that names it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from hinge_utils.exercises import (
+    CheckResult,
+    check_crammer_singer,
+    check_functional_margin,
+    check_geometric_margin,
+    check_hinge_by_hand,
+    check_hinge_gradient,
+    check_hinge_loss,
+    check_lambda_from_C,
+    check_logistic_gradient,
+    check_ramp_loss,
+    check_smooth_hinge,
+    check_squared_hinge,
+    check_svm_objective,
+    check_violators,
+    check_weston_watkins,
+    hinge_by_hand_problem,
+    lesson1_margins,
+    lesson2_hinge,
+    lesson3_smooth,
+    lesson4_multiclass,
+    lesson5_gradients,
+    lesson6_cross_entropy,
+    lesson7_training,
+)
+
+# --- right answers, written without the library ----------------------------------------------
+
+
+def margin_ok(scores, targets):
+    return targets * scores
+
+
+def geometric_ok(weight, bias, X, y):
+    norm = math.sqrt(sum(float(w) ** 2 for w in weight))
+    return y * (X @ weight + bias) / norm
+
+
+def hinge_ok(scores, targets, margin=1.0):
+    return torch.clamp(margin - targets * scores, min=0)
+
+
+def hinge_loop(scores, targets, margin=1.0):  # a plain loop returning a list of Python floats
+    return [max(0.0, margin - float(t) * float(s)) for s, t in zip(scores, targets, strict=True)]
+
+
+def squared_ok(scores, targets):
+    return torch.clamp(1 - targets * scores, min=0) ** 2
+
+
+def smooth_ok(m):
+    out = torch.zeros_like(m)
+    for i, v in enumerate(m.tolist()):
+        out[i] = 0.5 - v if v <= 0 else (0.5 * (1 - v) ** 2 if v < 1 else 0.0)
+    return out
+
+
+def ww_loop(scores, targets):
+    losses = torch.zeros(scores.shape[0], dtype=scores.dtype)
+    for n in range(scores.shape[0]):
+        c = int(targets[n])
+        for k in range(scores.shape[1]):
+            if k != c:
+                losses[n] += max(0.0, float(scores[n, k] - scores[n, c] + 1))
+    return losses
+
+
+def cs_loop(scores, targets):
+    losses = torch.zeros(scores.shape[0], dtype=scores.dtype)
+    for n in range(scores.shape[0]):
+        c = int(targets[n])
+        rival = max(float(scores[n, k]) for k in range(scores.shape[1]) if k != c)
+        losses[n] = max(0.0, rival - float(scores[n, c]) + 1)
+    return losses
+
+
+def gradient_ok(scores, targets):
+    y = targets.to(scores.dtype)
+    return torch.where(y * scores < 1, -y, torch.zeros_like(y))
+
+
+def violators_ok(scores, targets):
+    return targets * scores < 1
+
+
+def logistic_ok(m):
+    return -1 / (1 + torch.exp(m))  # exp(1000) = inf gives -1 / inf = -0: finite
+
+
+def ramp_ok(m):
+    return torch.clamp(1 - m, min=0, max=1)
+
+
+def objective_ok(weight, bias, X, y, lam):
+    hinge = torch.clamp(1 - y * (X @ weight + bias), min=0)
+    return hinge.mean() + lam / 2 * (weight**2).sum()
+
+
+def lambda_ok(C, n):
+    return 1.0 / (n * C)
+
+
+RIGHT = [
+    (check_functional_margin, margin_ok, 6),
+    (check_geometric_margin, geometric_ok, 5),
+    (check_hinge_loss, hinge_ok, 6),
+    (check_squared_hinge, squared_ok, 5),
+    (check_smooth_hinge, smooth_ok, 6),
+    (check_weston_watkins, ww_loop, 7),
+    (check_crammer_singer, cs_loop, 7),
+    (check_hinge_gradient, gradient_ok, 5),
+    (check_violators, violators_ok, 5),
+    (check_logistic_gradient, logistic_ok, 5),
+    (check_ramp_loss, ramp_ok, 5),
+    (check_svm_objective, objective_ok, 4),
+    (check_lambda_from_C, lambda_ok, 4),
+]
+
+
+@pytest.mark.parametrize(("checker", "fn", "n"), RIGHT, ids=[r[0].__name__ for r in RIGHT])
+def test_a_right_answer_passes_with_one_line(checker, fn, n, capsys):
+    result = checker(fn)
+    out = capsys.readouterr().out
+    assert isinstance(result, CheckResult)
+    assert result.passed and bool(result) and result.n_checks == n
+    assert out.count("\n") == 1 and out.startswith(f"All {n} checks passed: your ")
+    assert out == result.message + "\n"
+    assert repr(result) == f"CheckResult(passed=True, {n} checks)"
+
+
+def test_a_loop_returning_a_list_of_floats_passes(capsys):
+    assert check_hinge_loss(hinge_loop)
+    assert capsys.readouterr().out.startswith("All 6 checks passed")
+
+
+def test_numpy_and_python_float_answers_are_read_as_numbers(capsys):
+    assert check_hinge_loss(lambda s, t, margin=1.0: hinge_ok(s, t, margin).numpy())
+    assert check_svm_objective(lambda w, b, X, y, lam: float(objective_ok(w, b, X, y, lam)))
+    # a one-element tensor is a fine single number
+    assert check_svm_objective(lambda w, b, X, y, lam: objective_ok(w, b, X, y, lam).reshape(1))
+
+
+# --- wrong answers: each fails, and prints the hint that names the mistake --------------------
+
+
+def _ys(s, y):
+    return y.to(s.dtype) * s
+
+
+def _ww_terms(s, c):
+    return s - s.gather(1, c.unsqueeze(1)) + 1
+
+
+def _geometric_norm2(w, b, X, y):
+    return y * (X @ w + b) / (w @ w)
+
+
+def _hinge_zeros_like_targets(s, t, margin=1.0):
+    out = torch.zeros_like(t)  # int64 when the labels are: 0.75 is stored as 0
+    for i in range(len(s)):
+        out[i] = max(0.0, margin - float(t[i] * s[i]))
+    return out
+
+
+def _autograd_gradient(s, t):
+    s = s.clone().requires_grad_(True)
+    torch.clamp(1 - t * s, min=0).sum().backward()
+    return s.grad
+
+
+def _maximum_gradient(s, t):
+    s = s.clone().requires_grad_(True)
+    torch.maximum(torch.zeros_like(s), 1 - t * s).sum().backward()
+    return s.grad
+
+
+WRONG = [
+    # lesson 1
+    (check_functional_margin, lambda s, y: s, "without multiplying by the labels"),
+    (check_functional_margin, lambda s, y: (y * s).mean(), "one margin per sample"),
+    (check_functional_margin, lambda s, y: 1 - y * s, "inside of the hinge"),
+    (check_geometric_margin, lambda w, b, X, y: y * (X @ w + b), "forget to divide by ||w||"),
+    (check_geometric_margin, _geometric_norm2, "divide by ||w||^2"),
+    (
+        check_geometric_margin,
+        lambda w, b, X, y: y * (X @ w) / torch.linalg.norm(w),
+        "leave out the bias",
+    ),
+    (
+        check_geometric_margin,
+        lambda w, b, X, y: (X @ w + b) / torch.linalg.norm(w),
+        "forget the label y",
+    ),
+    (
+        check_geometric_margin,
+        lambda w, b, X, y: (X @ w + b).abs() / torch.linalg.norm(w),
+        "unsigned distance",
+    ),
+    (
+        check_geometric_margin,
+        lambda w, b, X, y: (y * (X @ w + b) / torch.linalg.norm(w)).min(),
+        "smallest margin",
+    ),
+    # lesson 2
+    (check_hinge_loss, lambda s, t, margin=1.0: margin - t * s, "forget the clamp at 0"),
+    (check_hinge_loss, lambda s, t, margin=1.0: hinge_ok(s, t), "where the margin argument"),
+    (check_hinge_loss, lambda s, t, margin=1.0: hinge_ok(s, t, margin).mean(), "(no .mean())"),
+    (check_hinge_loss, lambda s, t, margin=1.0: hinge_ok(s, t, margin).sum(), "(no .sum())"),
+    (check_hinge_loss, lambda s, t, margin=1.0: (margin + t * s).clamp(min=0), "wrong sign"),
+    (check_hinge_loss, lambda s, t, margin=1.0: (margin - s).clamp(min=0), "forget the label"),
+    (
+        check_hinge_loss,
+        lambda s, t, margin=1.0: (margin - (2 * t - 1) * s).clamp(min=0),
+        "2 * y - 1",
+    ),
+    (check_hinge_loss, lambda s, t, margin=1.0: hinge_ok(s, t, margin) ** 2, "squared hinge"),
+    (check_hinge_loss, _hinge_zeros_like_targets, "rounded down to whole numbers"),
+    # lesson 3
+    (check_squared_hinge, lambda s, t: hinge_ok(s, t), "forgot to square"),
+    (check_squared_hinge, lambda s, t: (1 - t * s) ** 2, "square before clamping"),
+    (check_squared_hinge, lambda s, t: 0.5 * squared_ok(s, t), "halved"),
+    (check_squared_hinge, lambda s, t: squared_ok(s, t).mean(), "one loss per sample"),
+    (check_smooth_hinge, lambda m: torch.clamp(1 - m, min=0), "plain hinge"),
+    (check_smooth_hinge, lambda m: 0.5 * torch.clamp(1 - m, min=0) ** 2, "straight line 1/2 - m"),
+    (
+        check_smooth_hinge,
+        lambda m: torch.where(m <= 0, 1 - m, 0.5 * torch.clamp(1 - m, min=0) ** 2),
+        "not 1 - m",
+    ),
+    (
+        check_smooth_hinge,
+        lambda m: torch.where(m <= 0, 0.5 - m, torch.clamp(1 - m, min=0) ** 2),
+        "drop the 1/2",
+    ),
+    # lesson 4
+    (check_weston_watkins, lambda s, c: _ww_terms(s, c).clamp(min=0).sum(1), "the true class"),
+    (check_weston_watkins, lambda s, c: ww_loop(s, c) / s.shape[1], "MultiMarginLoss"),
+    (
+        check_weston_watkins,
+        lambda s, c: torch.nn.functional.multi_margin_loss(s, c, reduction="none"),
+        "MultiMarginLoss",
+    ),
+    (check_weston_watkins, cs_loop, "Crammer-Singer"),
+    (check_weston_watkins, lambda s, c: _ww_terms(s, c).sum(1) - 1, "forget the clamp"),
+    (check_weston_watkins, lambda s, c: ww_loop(s, c).mean(), "one loss per sample"),
+    (check_crammer_singer, ww_loop, "Weston-Watkins"),
+    (
+        check_crammer_singer,
+        lambda s, c: _ww_terms(s, c).amax(1).clamp(min=0),
+        "the true one included",
+    ),
+    (
+        check_crammer_singer,
+        lambda s, c: torch.nn.functional.multi_margin_loss(s, c, reduction="none"),
+        "MultiMarginLoss",
+    ),
+    # lesson 5
+    (check_hinge_gradient, _autograd_gradient, "torch.clamp's choice"),
+    (check_hinge_gradient, _maximum_gradient, "torch.maximum splits"),
+    (check_hinge_gradient, lambda s, t: -gradient_ok(s, t), "wrong sign"),
+    (check_hinge_gradient, lambda s, t: (_ys(s, t) < 1).to(s.dtype), "you returned 1"),
+    (check_hinge_gradient, lambda s, t: -(_ys(s, t) < 1).to(s.dtype), "-1 for every sample"),
+    (
+        check_hinge_gradient,
+        lambda s, t: torch.where(_ys(s, t) < 0, -t.to(s.dtype), 0.0),
+        "only misclassified",
+    ),
+    (check_hinge_gradient, lambda s, t: hinge_ok(s, t), "not its derivative"),
+    (check_violators, lambda s, t: t * s <= 1, "use <, not <="),
+    (check_violators, lambda s, t: t * s < 0, "only misclassified"),
+    (check_violators, lambda s, t: torch.nonzero(t * s < 1).flatten(), "indices"),
+    (check_violators, lambda s, t: (t * s < 1).float(), "must be bool"),
+    (check_violators, lambda s, t: s < 1, "forget the label"),
+    # lesson 6
+    (check_logistic_gradient, lambda m: -torch.exp(-m) / (1 + torch.exp(-m)), "inf / inf"),
+    (check_logistic_gradient, lambda m: torch.sigmoid(-m), "wrong sign"),
+    (check_logistic_gradient, lambda m: -torch.sigmoid(m), "did you use sigmoid(m)"),
+    (check_logistic_gradient, lambda m: -torch.sigmoid(-m) / math.log(2), "natural log"),
+    (check_logistic_gradient, lambda m: torch.log1p(torch.exp(-m)), "not its derivative"),
+    (check_ramp_loss, lambda m: torch.clamp(1 - m, min=0), "capped at 1"),
+    (check_ramp_loss, lambda m: torch.clamp(1 - m, min=0, max=2), "capped at 2"),
+    (check_ramp_loss, lambda m: torch.clamp(1 - m, max=1), "clamp at 0"),
+    (check_ramp_loss, lambda m: (m <= 0).to(m.dtype), "zero-one loss"),
+    # lesson 7
+    (
+        check_svm_objective,
+        lambda w, b, X, y, lam: objective_ok(w, b, X, y, lam) + lam / 2 * b**2,
+        "penalise the bias",
+    ),
+    (
+        check_svm_objective,
+        lambda w, b, X, y, lam: objective_ok(w, b, X, y, lam) + lam / 2 * (w @ w),
+        "drop the 1/2",
+    ),
+    (
+        check_svm_objective,
+        lambda w, b, X, y, lam: torch.clamp(1 - y * (X @ w + b), min=0).sum() + lam / 2 * (w @ w),
+        "sum the hinge losses",
+    ),
+    (
+        check_svm_objective,
+        lambda w, b, X, y, lam: torch.clamp(1 - y * (X @ w + b), min=0) + lam / 2 * (w @ w),
+        "one value per sample",
+    ),
+    (check_lambda_from_C, lambda C, n: 1 / C, "forget n"),
+    (check_lambda_from_C, lambda C, n: 1 / (2 * n * C), "(no 1/2)"),
+    (check_lambda_from_C, lambda C, n: n * C, "upside down"),
+]
+
+
+@pytest.mark.parametrize(
+    ("checker", "fn", "phrase"), WRONG, ids=[f"{w[0].__name__}-{w[2]}" for w in WRONG]
+)
+def test_a_typical_mistake_fails_with_its_hint(checker, fn, phrase, capsys):
+    result = checker(fn)
+    out = capsys.readouterr().out
+    assert not result and not result.passed
+    assert out.startswith("Check ") and " failed: " in out.splitlines()[0]
+    assert "  input: " in out
+    assert phrase in out, out
+    assert repr(result) == f"CheckResult(passed=False, {result.n_checks} checks)"
+
+
+# --- what the message says, in numbers worked out by hand -------------------------------------
+
+
+def test_the_failure_names_the_case_the_entry_and_both_numbers(capsys):
+    # Weston-Watkins, first case, sample 1: scores (0.5, 1.8, 2.0), true class 2:
+    # max(0, 0.5 - 2 + 1) + max(0, 1.8 - 2 + 1) = 0 + 0.8 = 0.8; divided by K = 3: 0.2667
+    check_weston_watkins(lambda s, c: ww_loop(s, c) / 3)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Check 1 of 7 failed: 4 samples, 3 classes"
+    assert lines[1].startswith("  input: scores=[[3.0, 1.2, -0.5], [0.5, 1.8, 2.0],")
+    assert lines[2] == "  sample 1: expected 0.8, got 0.2667 (2 more entries are wrong too)"
+    assert lines[3].startswith("  hint: did you divide by the number of classes K?")
+
+
+def test_kink_hint_is_given_on_the_kink_case(capsys):
+    # case 2 scores (1, -1, 0.5, -0.5), labels (1, -1, -1, 1): y*s = 1, 1, -0.5, -0.5.
+    # torch.clamp's autograd gives -y at y*s = 1: -1 for sample 0 where 0 is expected.
+    check_hinge_gradient(_autograd_gradient)
+    out = capsys.readouterr().out
+    assert out.startswith("Check 2 of 5 failed: exactly at the kink, y * s = 1\n")
+    assert "  sample 0: expected 0.0, got -1.0 (1 more entry is wrong too)\n" in out
+
+
+def test_nan_is_reported_as_a_wrong_value(capsys):
+    check_hinge_loss(lambda s, t, margin=1.0: torch.full_like(s, float("nan")))
+    out = capsys.readouterr().out
+    assert "sample 0: expected 0.0, got nan" in out
+    assert "nan comes from" in out
+
+
+def test_logistic_overflow_is_caught_at_minus_1000(capsys):
+    check_logistic_gradient(lambda m: -torch.exp(-m) / (1 + torch.exp(-m)))
+    out = capsys.readouterr().out
+    assert out.startswith("Check 3 of 5 failed: extreme margins, |m| = 1000\n")
+    assert "m = -1000.0: expected -1.0, got nan" in out
+
+
+# --- robustness: the student's function misbehaves, the checker does not ----------------------
+
+
+def test_an_exception_is_reported_not_raised(capsys):
+    def broken(scores, targets, margin=1.0):
+        raise IndexError("index 7 is out of bounds")
+
+    result = check_hinge_loss(broken)
+    out = capsys.readouterr().out
+    assert not result
+    assert "Check 1 of 6 failed: a mixed batch" in out
+    assert "your function raised IndexError: index 7 is out of bounds" in out
+
+
+def test_a_missing_parameter_names_how_the_checker_calls(capsys):
+    check_hinge_loss(lambda scores, targets: hinge_ok(scores, targets))
+    out = capsys.readouterr().out
+    assert "Check 5 of 6 failed: margin=2.0" in out
+    assert "raised TypeError" in out and "calls your function as" in out
+
+
+def test_a_wrong_shape_is_reported(capsys):
+    check_hinge_loss(lambda s, t, margin=1.0: hinge_ok(s, t, margin).unsqueeze(1))
+    out = capsys.readouterr().out
+    assert "expected shape (5,), got shape (5, 1)" in out
+    assert "the right number of values in the wrong shape: return shape (5,)" in out
+
+
+def test_a_single_sample_squeezed_to_a_number_is_a_wrong_shape(capsys):
+    check_weston_watkins(lambda s, c: ww_loop(s, c).squeeze())
+    out = capsys.readouterr().out
+    assert out.startswith("Check 4 of 7 failed: a single sample\n")
+    assert "expected shape (1,), got a single number" in out
+
+
+def test_none_and_non_numbers_are_reported(capsys):
+    assert not check_ramp_loss(lambda m: None)
+    assert "returned None: did you forget the `return` statement?" in capsys.readouterr().out
+    assert not check_ramp_loss(lambda m: "one")
+    assert "returned a str that is not numbers" in capsys.readouterr().out
+
+
+def test_a_result_that_is_not_a_function_is_explained(capsys):
+    assert not check_ramp_loss(torch.tensor([1.0]))
+    assert "pass the function itself" in capsys.readouterr().out
+
+
+def test_a_float32_answer_to_float64_inputs_is_reported(capsys):
+    check_hinge_loss(lambda s, t, margin=1.0: hinge_ok(s, t, margin).float())
+    out = capsys.readouterr().out
+    assert "Check 4 of 6 failed: float64 scores" in out
+    assert "has dtype float32, the reference float64" in out
+
+
+def test_changing_an_input_in_place_is_reported(capsys):
+    def in_place(scores, targets, margin=1.0):
+        scores.mul_(targets)
+        return torch.clamp(margin - scores, min=0)
+
+    check_hinge_loss(in_place)
+    assert "changed its input 'scores' in place" in capsys.readouterr().out
+
+
+# --- determinism --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fn", [hinge_ok, lambda s, t, margin=1.0: (margin + t * s).clamp(min=0)])
+def test_the_same_answer_gets_the_same_message(fn, capsys):
+    first = check_hinge_loss(fn).message
+    second = check_hinge_loss(fn).message
+    assert first == second
+    assert capsys.readouterr().out == first + "\n" + second + "\n"
+
+
+def test_checkers_leave_the_global_random_state_alone(capsys):
+    torch.manual_seed(0)
+    expected = torch.rand(3)
+    torch.manual_seed(0)
+    check_weston_watkins(ww_loop)
+    check_svm_objective(objective_ok)
+    assert torch.equal(torch.rand(3), expected)
+
+
+# --- the by-hand exercise -----------------------------------------------------------------------
+
+# scores (2.0, 0.4, -0.3, -1.5, 1.0), labels (+1, +1, +1, -1, -1)
+# y*s = 2.0, 0.4, -0.3, 1.5, -1.0  ->  max(0, 1 - y*s) = 0, 0.6, 1.3, 0, 2.0
+BY_HAND = [0.0, 0.6, 1.3, 0.0, 2.0]
+
+
+def test_the_by_hand_problem_is_the_one_worked_out_above(capsys):
+    scores, targets = hinge_by_hand_problem()
+    out = capsys.readouterr().out
+    assert scores.tolist() == pytest.approx([2.0, 0.4, -0.3, -1.5, 1.0])
+    assert targets.tolist() == [1, 1, 1, -1, -1]
+    assert out.splitlines()[2] == "sample 2: score s = -0.3, label y = +1"
+    oracle = torch.clamp(1 - targets * scores, min=0)  # the loss written out, no library call
+    assert oracle.tolist() == pytest.approx(BY_HAND)
+
+
+@pytest.mark.parametrize("values", [BY_HAND, [0, 0.6, 1.3, 0, 2], torch.tensor(BY_HAND)])
+def test_the_hand_computed_losses_pass(values, capsys):
+    result = check_hinge_by_hand(values)
+    out = capsys.readouterr().out
+    assert result.passed and result.n_checks == 5
+    assert out == "All 5 values are right: the hinge losses are 0, 0.6, 1.3, 0 and 2.\n"
+
+
+def test_typed_answers_within_a_thousandth_pass(capsys):
+    assert check_hinge_by_hand([0.0, 0.6004, 1.3, 0.0, 2.0])
+    assert not check_hinge_by_hand([0.0, 0.61, 1.3, 0.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    ("values", "phrase"),
+    [
+        ([0.0, 0.6, 1.3, -0.5, 2.0], "sample 3: expected 0.0, got -0.5"),  # 1 - 1.5 unclamped
+        ([0.0, 0.6, 1.3, -0.5, 2.0], "a loss is never negative"),
+        ([0.0, 0.6, 1.3, 2.5, 0.0], "forget the label"),  # max(0, 1 - s): 2.5 and 0
+        ([0.0, 0.6, 1.3, 0.0], "expected shape (5,), got shape (4,)"),
+        (None, "Expected a list of 5 numbers"),
+        ("0, 0.6", "Expected a list of 5 numbers"),
+    ],
+)
+def test_wrong_hand_computed_losses_are_explained(values, phrase, capsys):
+    assert not check_hinge_by_hand(values)
+    assert phrase in capsys.readouterr().out
+
+
+def test_numpy_input_to_by_hand(capsys):
+    assert check_hinge_by_hand(np.array(BY_HAND))
+
+
+# --- every registered mistake is told apart from the others -----------------------------------
+
+REGISTERED = [
+    (lesson1_margins.check_functional_margin, lesson1_margins._FUNCTIONAL_MISTAKES),
+    (lesson1_margins.check_geometric_margin, lesson1_margins._GEOMETRIC_MISTAKES),
+    (lesson2_hinge.check_hinge_loss, lesson2_hinge._HINGE_MISTAKES),
+    (lesson3_smooth.check_squared_hinge, lesson3_smooth._SQUARED_MISTAKES),
+    (lesson3_smooth.check_smooth_hinge, lesson3_smooth._SMOOTH_MISTAKES),
+    (lesson4_multiclass.check_weston_watkins, lesson4_multiclass._WW_MISTAKES),
+    (lesson4_multiclass.check_crammer_singer, lesson4_multiclass._CS_MISTAKES),
+    (lesson5_gradients.check_hinge_gradient, lesson5_gradients._GRADIENT_MISTAKES),
+    (lesson5_gradients.check_violators, lesson5_gradients._VIOLATOR_MISTAKES),
+    (lesson6_cross_entropy.check_logistic_gradient, lesson6_cross_entropy._LOGISTIC_MISTAKES),
+    (lesson6_cross_entropy.check_ramp_loss, lesson6_cross_entropy._RAMP_MISTAKES),
+    (lesson7_training.check_svm_objective, lesson7_training._OBJECTIVE_MISTAKES),
+    (lesson7_training.check_lambda_from_C, lesson7_training._LAMBDA_MISTAKES),
+]
+EACH_MISTAKE = [(checker, m) for checker, mistakes in REGISTERED for m in mistakes]
+
+
+@pytest.mark.parametrize(
+    ("checker", "mistake"),
+    EACH_MISTAKE,
+    ids=[f"{c.__name__}-{i}" for i, (c, _) in enumerate(EACH_MISTAKE)],
+)
+def test_every_registered_mistake_gets_its_own_hint(checker, mistake, capsys):
+    # The wrong variant, handed in as a student's answer, must fail on some case, and the whole
+    # output must be recognised as that mistake (not another one, not "for this entry").
+    assert not checker(mistake.answer)
+    assert f"  hint: {mistake.hint}\n" in capsys.readouterr().out

@@ -1,0 +1,570 @@
+"""Tests for hinge_utils.objectives and hinge_utils.training.
+
+Oracles: naive Python loops for the objectives; scikit-learn's SVC (hinge, free bias),
+LinearSVC (liblinear: hinge and squared hinge with a penalised bias), LogisticRegression and
+SGDClassifier; scipy's L-BFGS-B on objectives written here in NumPy; the syllabus's training loop
+copied verbatim; digits accuracy for the multi-class trainer.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from itertools import pairwise
+
+import numpy as np
+import pytest
+import torch
+import torch.nn as nn
+import torch.optim as optim
+from scipy.optimize import minimize
+
+from hinge_utils.data import (
+    load_digits_split,
+    make_binary_blobs,
+    make_multiclass_blobs,
+    make_separable_blobs,
+    seed_svm_data,
+    seed_svm_init,
+)
+from hinge_utils.margins import support_vectors
+from hinge_utils.objectives import multiclass_objective, svm_objective
+from hinge_utils.training import (
+    EpochRecord,
+    History,
+    train_linear_multiclass,
+    train_linear_svm,
+    train_sgd,
+)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """Small problems: run torch and the BLAS single-threaded (faster, and steady on a busy CPU)."""
+    from threadpoolctl import threadpool_limits
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    with threadpool_limits(limits=1):
+        yield
+    torch.set_num_threads(threads)
+
+
+DATASETS = {
+    "separable": lambda: make_separable_blobs(n=200, gap=0.5, seed=0, dtype=torch.float64),
+    "overlapping": lambda: make_binary_blobs(n=300, separation=2.0, seed=1, dtype=torch.float64),
+    "barely overlapping": lambda: make_binary_blobs(
+        n=400, separation=4.0, seed=2, dtype=torch.float64
+    ),
+}
+LAMS = (0.1, 0.01, 0.001)
+
+
+def _objective(coef, intercept, X, y, lam, loss="hinge", regularize_bias=False) -> float:
+    """The objective at a scikit-learn solution (coef_, intercept_)."""
+    weight = torch.tensor(np.asarray(coef, dtype=np.float64))
+    return svm_objective(
+        weight, float(intercept), X, y, lam, loss, regularize_bias=regularize_bias
+    ).item()
+
+
+def _relative_gap(ours: float, reference: float) -> float:
+    return abs(ours - reference) / abs(reference)
+
+
+# ---------------------------------------------------------------------------------------------
+# Objectives against naive loops
+# ---------------------------------------------------------------------------------------------
+
+NAIVE_LOSSES = {
+    "hinge": lambda m: max(0.0, 1.0 - m),
+    "squared_hinge": lambda m: max(0.0, 1.0 - m) ** 2,
+    "logistic": lambda m: math.log1p(math.exp(-m)),
+}
+
+
+@pytest.mark.parametrize("loss", list(NAIVE_LOSSES))
+@pytest.mark.parametrize("regularize_bias", [False, True])
+def test_svm_objective_matches_a_naive_loop(loss, regularize_bias):
+    X, y = make_binary_blobs(n=25, separation=1.0, seed=3, dtype=torch.float64)
+    w, b, lam = torch.tensor([0.4, -1.3], dtype=torch.float64), 0.7, 0.05
+    total = 0.0
+    for x, label in zip(X.tolist(), y.tolist(), strict=True):
+        total += NAIVE_LOSSES[loss](label * (w[0].item() * x[0] + w[1].item() * x[1] + b))
+    expected = (
+        total / len(y) + lam / 2 * (w @ w).item() + (lam / 2 * b * b if regularize_bias else 0)
+    )
+    got = svm_objective(w, b, X, y, lam, loss, regularize_bias=regularize_bias)
+    assert got.dtype == torch.float64
+    assert got.item() == pytest.approx(expected, rel=1e-12)
+
+
+def test_svm_objective_gradient_and_float32():
+    X, y = make_binary_blobs(n=30, separation=1.0, seed=4, dtype=torch.float64)
+    w = torch.tensor([0.2, 0.5], dtype=torch.float64, requires_grad=True)
+    b = torch.tensor(-0.1, dtype=torch.float64, requires_grad=True)
+    # logistic is smooth, so finite differences are a fair check everywhere
+    assert torch.autograd.gradcheck(
+        lambda w, b: svm_objective(w, b, X, y, 0.1, "logistic", regularize_bias=True), (w, b)
+    )
+    value = svm_objective(w.detach().float(), 0.0, X.float(), y.float(), 0.1)
+    assert value.dtype == torch.float32
+
+
+def test_multiclass_objective_matches_a_naive_loop():
+    X, y = make_multiclass_blobs(n=12, k=3, seed=0, dtype=torch.float64)
+    W = torch.tensor([[0.5, -0.2], [0.1, 0.3], [-0.4, 0.2]], dtype=torch.float64)
+    b = torch.tensor([0.1, -0.2, 0.05], dtype=torch.float64)
+    lam = 0.2
+    sums = {"weston_watkins": 0.0, "crammer_singer": 0.0, "cross_entropy": 0.0}
+    for x, c in zip(X.tolist(), y.tolist(), strict=True):
+        s = [sum(W[k, j].item() * x[j] for j in range(2)) + b[k].item() for k in range(3)]
+        rivals = [s[k] - s[c] + 1 for k in range(3) if k != c]
+        sums["weston_watkins"] += sum(max(0.0, r) for r in rivals)
+        sums["crammer_singer"] += max(0.0, max(rivals))
+        sums["cross_entropy"] += -s[c] + math.log(sum(math.exp(v) for v in s))
+    penalty = lam / 2 * (W * W).sum().item()
+    for loss, total in sums.items():
+        got = multiclass_objective(W, b, X, y, lam, loss)
+        assert got.item() == pytest.approx(total / len(y) + penalty, rel=1e-12), loss
+    with_bias = multiclass_objective(W, b, X, y, lam, "cross_entropy", regularize_bias=True)
+    expected = sums["cross_entropy"] / len(y) + penalty + lam / 2 * (b * b).sum().item()
+    assert with_bias.item() == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"lam": -0.1}, ValueError, "lam must be finite and >= 0"),
+        ({"lam": "0.1"}, TypeError, "lam must be a real number"),
+        ({"loss": "hinge2"}, ValueError, "loss must be one of"),
+        ({"regularize_bias": 1}, TypeError, "regularize_bias must be True or False"),
+    ],
+)
+def test_svm_objective_bad_arguments(kwargs, error, match):
+    X, y = make_binary_blobs(n=4, seed=0)
+    arguments = {"lam": 0.1, **kwargs}
+    with pytest.raises(error, match=match):
+        svm_objective(torch.ones(2), 0.0, X, y, **arguments)
+
+
+@pytest.mark.parametrize(
+    ("weight", "bias", "X", "error", "match"),
+    [
+        (torch.ones(3, 2), torch.ones(2), torch.ones(4, 2), ValueError, "bias must have shape"),
+        (torch.ones(3, 2), torch.ones(3), torch.ones(4, 2).double(), TypeError, "X.to"),
+        (torch.ones(3, 2), torch.ones(3), torch.ones(4, 5), ValueError, "X has 5 columns"),
+        (torch.ones(6), torch.ones(3), torch.ones(4, 2), ValueError, "shape \\(K, D\\)"),
+        ([[1.0, 2.0]], torch.ones(1), torch.ones(4, 2), TypeError, "model.weight"),
+    ],
+)
+def test_multiclass_objective_bad_input(weight, bias, X, error, match):
+    with pytest.raises(error, match=match):
+        multiclass_objective(weight, bias, X, torch.zeros(4, dtype=torch.long), lam=0.1)
+
+
+# ---------------------------------------------------------------------------------------------
+# train_linear_svm against scikit-learn and scipy
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=list(DATASETS))
+def binary_data(request):
+    return DATASETS[request.param]()
+
+
+@pytest.mark.parametrize("lam", LAMS)
+def test_hinge_reaches_svcs_objective(binary_data, lam):
+    from sklearn.svm import SVC
+
+    X, y = binary_data
+    n = len(y)
+    svm = SVC(kernel="linear", C=1 / (n * lam), tol=1e-10).fit(X.numpy(), y.numpy())
+    reference = _objective(svm.coef_[0], svm.intercept_[0], X, y, lam)
+    result = train_linear_svm(X, y, lam=lam)
+    assert result.converged
+    assert _relative_gap(result.objective, reference) < 1e-6
+    # float32 data: weights come back in float32, still within the 1e-3 the lessons promise
+    result32 = train_linear_svm(X.float(), y.float(), lam=lam)
+    assert result32.weight.dtype == result32.bias.dtype == torch.float32
+    ours32 = svm_objective(result32.weight.double(), result32.bias.double(), X, y, lam).item()
+    assert _relative_gap(ours32, reference) < 1e-3
+
+
+@pytest.mark.parametrize("lam", LAMS)
+def test_support_vectors_match_svcs(lam):
+    from sklearn.svm import SVC
+
+    X, y = DATASETS["separable"]()
+    svm = SVC(kernel="linear", C=1 / (len(y) * lam), tol=1e-10).fit(X.numpy(), y.numpy())
+    expected = sorted(svm.support_.tolist())
+    for dtype in (torch.float64, torch.float32):
+        Xd, yd = X.to(dtype), y.to(dtype)
+        result = train_linear_svm(Xd, yd, lam=lam)
+        found = torch.nonzero(support_vectors(result.decision_function(Xd), yd)).squeeze(1)
+        assert found.tolist() == expected, dtype
+
+
+@pytest.mark.parametrize("loss", ["hinge", "squared_hinge"])
+@pytest.mark.parametrize("lam", LAMS)
+def test_penalised_bias_reaches_linearsvcs_objective(binary_data, loss, lam):
+    from sklearn.svm import LinearSVC
+
+    X, y = binary_data
+    n = len(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # liblinear may warn about the iteration count
+        svm = LinearSVC(
+            loss=loss, dual=True, C=1 / (n * lam), intercept_scaling=1, tol=1e-10, max_iter=10**6
+        ).fit(X.numpy(), y.numpy())
+    reference = _objective(svm.coef_[0], svm.intercept_[0], X, y, lam, loss, True)
+    result = train_linear_svm(X, y, lam=lam, loss=loss, regularize_bias=True)
+    assert result.converged and result.regularize_bias
+    assert _relative_gap(result.objective, reference) < 1e-6
+
+
+def _numpy_objective(loss: str, X: np.ndarray, y: np.ndarray, lam: float):
+    """Objective and gradient in NumPy, written independently of the library."""
+
+    def value_and_grad(theta):
+        w, b = theta[:-1], theta[-1]
+        m = y * (X @ w + b)
+        if loss == "squared_hinge":
+            slack = np.maximum(0.0, 1.0 - m)
+            value = np.mean(slack**2)
+            dm = -2.0 * slack / len(y)
+        else:
+            value = np.mean(np.logaddexp(0.0, -m))
+            dm = -1.0 / (1.0 + np.exp(m)) / len(y)
+        grad_w = X.T @ (dm * y) + lam * w
+        grad_b = np.sum(dm * y)
+        return value + lam / 2 * w @ w, np.append(grad_w, grad_b)
+
+    return value_and_grad
+
+
+@pytest.mark.parametrize("loss", ["squared_hinge", "logistic"])
+@pytest.mark.parametrize("lam", LAMS)
+def test_smooth_losses_reach_scipys_lbfgs_optimum(binary_data, loss, lam):
+    X, y = binary_data
+    fun = _numpy_objective(loss, X.numpy(), y.numpy(), lam)
+    start = np.zeros(X.shape[1] + 1)
+    options = {"ftol": 1e-15, "gtol": 1e-12, "maxiter": 10_000}
+    reference = minimize(fun, start, jac=True, method="L-BFGS-B", options=options).fun
+    result = train_linear_svm(X, y, lam=lam, loss=loss)
+    assert result.converged
+    assert result.objective <= reference * (1 + 1e-9)
+    assert _relative_gap(result.objective, reference) < 1e-7
+
+
+def test_logistic_matches_scikit_learns_logistic_regression(binary_data):
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = binary_data
+    lam = 0.01
+    model = LogisticRegression(C=1 / (len(y) * lam), tol=1e-12, max_iter=10_000)
+    model.fit(X.numpy(), y.numpy())
+    result = train_linear_svm(X, y, lam=lam, loss="logistic")
+    torch.testing.assert_close(result.weight, torch.tensor(model.coef_[0]), atol=1e-6, rtol=1e-6)
+    assert float(result.bias) == pytest.approx(model.intercept_[0], abs=1e-6)
+
+
+def test_exact_solution_beats_scikit_learns_sgd_classifier(binary_data):
+    from sklearn.linear_model import SGDClassifier
+
+    X, y = binary_data
+    lam = 0.01  # SGDClassifier's alpha: the same objective, bias not penalised
+    model = SGDClassifier(loss="hinge", alpha=lam, max_iter=2000, tol=None, random_state=0)
+    model.fit(X.numpy(), y.numpy())
+    theirs = _objective(model.coef_[0], model.intercept_[0], X, y, lam)
+    assert train_linear_svm(X, y, lam=lam).objective <= theirs
+
+
+def test_hard_margin_by_hand():
+    # closest points (3, 0) and (-1, 0): the boundary is x1 = 1, the band x1 = 1 +- 2
+    X = torch.tensor([[3.0, 0.0], [4.0, 1.0], [-1.0, 0.0], [-2.0, -1.0]], dtype=torch.float64)
+    y = torch.tensor([1.0, 1.0, -1.0, -1.0], dtype=torch.float64)
+    result = train_linear_svm(X, y, lam=1e-3)
+    torch.testing.assert_close(result.weight, torch.tensor([0.5, 0.0], dtype=torch.float64))
+    assert float(result.bias) == pytest.approx(-0.5)
+    assert result.objective == pytest.approx(1e-3 / 2 * 0.25)
+
+
+# ---------------------------------------------------------------------------------------------
+# History
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("loss", ["hinge", "squared_hinge", "logistic"])
+def test_history_describes_the_run(loss):
+    X, y = DATASETS["overlapping"]()
+    lam = 0.01
+    result = train_linear_svm(X, y, lam=lam, loss=loss)
+    history = result.history
+    assert isinstance(history, History) and len(history) >= 2
+    assert history.epoch == list(range(1, len(history) + 1))
+    last = history[-1]
+    assert isinstance(last, EpochRecord)
+    # The last record is the returned model, recomputed here from scratch.
+    margins = y * (X @ result.weight + result.bias)
+    assert last.objective == pytest.approx(
+        svm_objective(result.weight, result.bias, X, y, lam, loss).item(), rel=1e-12
+    )
+    assert last.n_violators == int((margins < 1).sum())
+    assert last.accuracy == pytest.approx(float((margins > 0).double().mean()))
+    # Every iterate is at least as bad as the optimum the run ends on.
+    assert min(history.objective) >= last.objective - 1e-12
+    if loss == "logistic":
+        assert history.frac_nonzero_grad == [1.0] * len(history)
+    else:
+        assert history.frac_nonzero_grad == [v / len(y) for v in history.n_violators]
+    if loss != "hinge":  # Newton with a line search descends on a smooth or quadratic-piece loss
+        assert all(b <= a + 1e-15 for a, b in pairwise(history.objective))
+    columns = history.as_dict()
+    assert set(columns) == {"epoch", "objective", "accuracy", "n_violators", "frac_nonzero_grad"}
+    assert columns["objective"] == history.column("objective")
+    with pytest.raises(ValueError, match="no column"):
+        history.column("loss")
+    assert isinstance(history[:2], History) and len(history[:2]) == 2
+
+
+def test_result_helpers():
+    X, y = DATASETS["barely overlapping"]()
+    result = train_linear_svm(X, y)
+    scores = result.decision_function(X)
+    torch.testing.assert_close(scores, X @ result.weight + result.bias)
+    assert torch.equal(result.predict(X), torch.where(scores > 0, 1.0, -1.0).double())
+    assert result.bias.shape == () and result.weight.shape == (2,)
+    assert result.objective == result.history[-1].objective
+    assert "LinearSVMResult" in repr(result) and "History(" in repr(result.history)
+
+
+# ---------------------------------------------------------------------------------------------
+# The syllabus's loop
+# ---------------------------------------------------------------------------------------------
+
+
+class HingeLoss(nn.Module):
+    """The syllabus's module, verbatim."""
+
+    def __init__(self, margin=1.0, reduction="mean"):
+        super().__init__()
+        self.margin = margin
+        self.reduction = reduction
+
+    def forward(self, scores, targets):
+        losses = torch.clamp(self.margin - targets * scores, min=0)
+
+        if self.reduction == "mean":
+            return losses.mean()
+        elif self.reduction == "sum":
+            return losses.sum()
+        return losses
+
+
+def _syllabus_run():
+    """The syllabus's SVM-style training example, verbatim (minus its prints)."""
+    torch.manual_seed(42)
+    n = 100
+
+    x_pos = torch.randn(n // 2, 2) + torch.tensor([2.0, 2.0])
+    x_neg = torch.randn(n // 2, 2) + torch.tensor([-2.0, -2.0])
+    X = torch.cat([x_pos, x_neg], dim=0)
+    y = torch.cat([torch.ones(n // 2), -torch.ones(n // 2)])
+
+    model = nn.Linear(2, 1)
+    criterion = HingeLoss(margin=1.0)
+    optimizer = optim.SGD(model.parameters(), lr=0.01, weight_decay=0.01)  # L2 reg
+
+    for epoch in range(200):  # noqa: B007 - the syllabus's loop variable
+        scores = model(X).squeeze()
+        loss = criterion(scores, y)
+
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return model
+
+
+def test_train_sgd_reproduces_the_syllabus_loop_exactly():
+    with torch.random.fork_rng(devices=[]):
+        model = _syllabus_run()
+    before = torch.get_rng_state()
+    X, y = seed_svm_data()
+    result = train_sgd(X, y, init=seed_svm_init())
+    assert torch.equal(torch.get_rng_state(), before)
+    assert torch.equal(result.weight, model.weight.detach()[0])
+    assert torch.equal(result.bias, model.bias.detach()[0])
+    assert result.method == "sgd" and result.regularize_bias and result.lam == 0.01
+    assert len(result.history) == 200
+    last = result.history[-1]
+    expected = svm_objective(result.weight, result.bias, X, y, 0.01, regularize_bias=True)
+    assert last.objective == pytest.approx(expected.item(), rel=1e-6)
+
+
+def test_train_sgd_is_deterministic_given_a_seed():
+    X, y = make_binary_blobs(n=60, separation=2.0, seed=0)
+    before = torch.get_rng_state()
+    a, b = train_sgd(X, y, epochs=20, seed=5), train_sgd(X, y, epochs=20, seed=5)
+    c = train_sgd(X, y, epochs=20, seed=6)
+    assert torch.equal(torch.get_rng_state(), before)
+    assert torch.equal(a.weight, b.weight) and torch.equal(a.bias, b.bias)
+    assert a.history.objective == b.history.objective
+    assert not torch.equal(a.weight, c.weight)
+
+
+def test_the_syllabus_loop_stops_short_of_the_exact_optimum():
+    X, y = seed_svm_data()
+    sgd = train_sgd(X, y, init=seed_svm_init())
+    exact = train_linear_svm(X, y, lam=0.01, regularize_bias=True)
+    # the same objective (weight decay penalises the bias too); the fixed step stays above it
+    assert exact.objective < sgd.objective
+    assert (sgd.objective - exact.objective) / exact.objective > 1e-3
+    # ... while the violators thin out as training goes on
+    assert sgd.history.n_violators[-1] < sgd.history.n_violators[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input
+# ---------------------------------------------------------------------------------------------
+
+X_OK, Y_OK = make_binary_blobs(n=6, seed=0)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "match"),
+    [
+        ((X_OK, (Y_OK + 1) / 2), {}, ValueError, "2 \\* y - 1"),
+        ((X_OK, Y_OK), {"lam": 0.0}, ValueError, "lam must be finite and > 0"),
+        ((X_OK, Y_OK), {"lam": -1.0}, ValueError, "lam must be finite and > 0"),
+        ((X_OK, Y_OK), {"lam": float("nan")}, ValueError, "lam must be finite"),
+        ((X_OK[:, 0], Y_OK), {}, ValueError, "X must be 2-D"),
+        ((X_OK, Y_OK[:5]), {}, ValueError, "one label per row of X"),
+        ((X_OK, Y_OK.reshape(6, 1)), {}, ValueError, "y.reshape\\(-1\\)"),
+        ((X_OK, torch.ones(6)), {}, ValueError, "only the label \\+1"),
+        ((X_OK, Y_OK), {"loss": "log"}, ValueError, "loss must be one of"),
+        ((X_OK.long(), Y_OK), {}, TypeError, "X must be floating point"),
+        ((torch.full((6, 2), float("nan")), Y_OK), {}, ValueError, "nan or inf"),
+        ((X_OK, Y_OK), {"max_epochs": 0}, ValueError, "max_epochs must be a positive int"),
+        ((X_OK.numpy(), Y_OK), {}, TypeError, "torch.as_tensor"),
+    ],
+)
+def test_train_linear_svm_bad_input(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        train_linear_svm(*args, **kwargs)
+
+
+def test_train_sgd_bad_input():
+    with pytest.raises(ValueError, match="2 \\* y - 1"):
+        train_sgd(X_OK, (Y_OK + 1) / 2)
+    with pytest.raises(ValueError, match="weight of shape \\(2,\\)"):
+        train_sgd(X_OK, Y_OK, init=(torch.ones(3), 0.0))
+    with pytest.raises(TypeError, match="init must be a pair"):
+        train_sgd(X_OK, Y_OK, init=torch.ones(2))
+
+
+# ---------------------------------------------------------------------------------------------
+# Multi-class
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_digits_split(test_fraction=0.25, seed=0)
+
+
+@pytest.fixture(scope="module")
+def digits_models(digits):
+    X_train, _, y_train, _ = digits
+    losses = ("weston_watkins", "crammer_singer", "cross_entropy")
+    return {loss: train_linear_multiclass(X_train, y_train, 10, loss, lam=1e-3) for loss in losses}
+
+
+@pytest.mark.parametrize("loss", ["weston_watkins", "crammer_singer", "cross_entropy"])
+def test_multiclass_learns_the_digits(digits, digits_models, loss):
+    X_train, X_test, y_train, y_test = digits
+    result = digits_models[loss]
+    assert result.weight.shape == (10, 64) and result.bias.shape == (10,)
+    assert (result.predict(X_test) == y_test).double().mean().item() > 0.9
+    last = result.history[-1]
+    expected = multiclass_objective(result.weight, result.bias, X_train, y_train, 1e-3, loss)
+    assert last.objective == pytest.approx(expected.item(), rel=1e-5)
+    scores = result.decision_function(X_train)
+    assert last.accuracy == pytest.approx((scores.argmax(1) == y_train).double().mean().item())
+
+
+def test_cross_entropy_reaches_scipys_optimum(digits, digits_models):
+    X_train, _, y_train, _ = digits
+    X, y = X_train.double().numpy(), y_train.numpy()
+    n, dim = X.shape
+    lam, onehot = 1e-3, np.eye(10)[y]
+
+    def value_and_grad(theta):
+        W, b = theta[: 10 * dim].reshape(10, dim), theta[10 * dim :]
+        s = X @ W.T + b
+        s -= s.max(axis=1, keepdims=True)
+        p = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)
+        value = -np.mean(np.log(p[np.arange(n), y])) + lam / 2 * np.sum(W * W)
+        ds = (p - onehot) / n
+        return value, np.concatenate([(ds.T @ X + lam * W).ravel(), ds.sum(axis=0)])
+
+    options = {"ftol": 1e-14, "gtol": 1e-10, "maxiter": 5000}
+    start = np.zeros(10 * dim + 10)
+    reference = minimize(value_and_grad, start, jac=True, method="L-BFGS-B", options=options)
+    assert _relative_gap(digits_models["cross_entropy"].objective, reference.fun) < 1e-4
+
+
+def test_crammer_singer_is_close_to_liblinears(digits):
+    from sklearn.svm import LinearSVC
+
+    X_train, _, y_train, _ = digits
+    lam = 1e-3
+    svm = LinearSVC(
+        multi_class="crammer_singer", C=1 / (len(y_train) * lam), tol=1e-8, max_iter=100_000
+    ).fit(X_train.double().numpy(), y_train.numpy())
+    W = torch.tensor(svm.coef_, dtype=torch.float32)
+    b = torch.tensor(svm.intercept_, dtype=torch.float32)
+    theirs = multiclass_objective(
+        W, b, X_train, y_train, lam, "crammer_singer", regularize_bias=True
+    )
+    ours = train_linear_multiclass(
+        X_train, y_train, 10, "crammer_singer", lam=lam, regularize_bias=True
+    )
+    assert ours.objective <= theirs.item() * 1.02  # not exact: within 2% of liblinear's optimum
+
+
+def test_weston_watkins_minimises_its_own_objective(digits, digits_models):
+    X_train, _, y_train, _ = digits
+    ours = digits_models["weston_watkins"].objective
+    for other in ("crammer_singer", "cross_entropy"):
+        model = digits_models[other]
+        theirs = multiclass_objective(
+            model.weight, model.bias, X_train, y_train, 1e-3, "weston_watkins"
+        )
+        assert ours < theirs.item(), other
+
+
+def test_multiclass_is_deterministic():
+    X, y = make_multiclass_blobs(n=120, k=3, separation=3.0, seed=0)
+    a = train_linear_multiclass(X, y, 3, "weston_watkins", max_epochs=60)
+    b = train_linear_multiclass(X, y, 3, "weston_watkins", max_epochs=60)
+    assert torch.equal(a.weight, b.weight) and torch.equal(a.bias, b.bias)
+    assert a.history.objective == b.history.objective
+    assert len(a.history) <= 60
+
+
+@pytest.mark.parametrize(
+    ("y", "kwargs", "error", "match"),
+    [
+        (torch.tensor([0.0, 1.0, 2.0, 1.0]), {}, TypeError, "y.long\\(\\)"),
+        (torch.tensor([0, 1, 3, 1]), {}, ValueError, "y must be in \\[0, K\\)"),
+        (torch.tensor([0, 1, 2]), {}, ValueError, "one class index per row"),
+        (torch.tensor([0, 1, 2, 1]), {"num_classes": 1}, ValueError, "num_classes must be >= 2"),
+        (torch.tensor([0, 1, 2, 1]), {"loss": "hinge"}, ValueError, "loss must be one of"),
+        (torch.tensor([0, 1, 2, 1]), {"lam": 0.0}, ValueError, "lam must be finite and > 0"),
+    ],
+)
+def test_multiclass_bad_input(y, kwargs, error, match):
+    arguments = {"num_classes": 3, **kwargs}
+    with pytest.raises(error, match=match):
+        train_linear_multiclass(torch.ones(4, 2), y, **arguments)
