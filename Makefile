@@ -44,6 +44,7 @@ execute: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_losses.py
 	$(BIN)/python benchmarks/bench_training.py
+	$(BIN)/python benchmarks/bench_redraw.py
 	$(BIN)/python benchmarks/time_notebooks.py
 
 # Re-pin: resolve pyproject.toml afresh in a scratch venv and write the exact versions.

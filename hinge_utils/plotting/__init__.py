@@ -1,0 +1,60 @@
+"""Figures for the course, in one shared style.
+
+This package imports matplotlib; ``import hinge_utils`` does not import this package.
+
+Every helper takes an optional ``ax`` (a new figure if None), draws in the course style (see
+:mod:`hinge_utils.plotting.style`), returns the artists it drew (so a caller or a test can read
+or update their data), and never calls ``plt.show()``.
+"""
+
+from hinge_utils.plotting.boundary import (
+    DecisionBoundaryArtists,
+    plot_decision_boundary,
+    update_decision_boundary,
+)
+from hinge_utils.plotting.calibration import ReliabilityArtists, plot_reliability
+from hinge_utils.plotting.history import HISTORY_PANELS, HistoryArtists, plot_history
+from hinge_utils.plotting.losses import (
+    GradientMagnitudeArtists,
+    LossCurveArtists,
+    plot_gradient_magnitude,
+    plot_losses,
+)
+from hinge_utils.plotting.multiclass import MulticlassArtists, plot_multiclass_regions
+from hinge_utils.plotting.style import (
+    CLASS_COLORS,
+    CLASS_MARKERS,
+    COLORS,
+    LOSS_STYLES,
+    OKABE_ITO,
+    RC_PARAMS,
+    freeze_layout,
+    style,
+    use_style,
+)
+
+__all__ = [
+    "CLASS_COLORS",
+    "CLASS_MARKERS",
+    "HISTORY_PANELS",
+    "COLORS",
+    "LOSS_STYLES",
+    "OKABE_ITO",
+    "RC_PARAMS",
+    "DecisionBoundaryArtists",
+    "GradientMagnitudeArtists",
+    "HistoryArtists",
+    "LossCurveArtists",
+    "MulticlassArtists",
+    "ReliabilityArtists",
+    "freeze_layout",
+    "plot_decision_boundary",
+    "plot_gradient_magnitude",
+    "plot_history",
+    "plot_losses",
+    "plot_multiclass_regions",
+    "plot_reliability",
+    "style",
+    "update_decision_boundary",
+    "use_style",
+]

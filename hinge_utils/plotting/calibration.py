@@ -1,0 +1,184 @@
+r"""Reliability diagram: do predicted probabilities match observed frequencies?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.container import BarContainer
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+
+from hinge_utils.plotting._data import as_array
+from hinge_utils.plotting.style import COLORS, styled_axes
+
+__all__ = ["ReliabilityArtists", "plot_reliability", "reliability_bins"]
+
+
+@dataclass
+class ReliabilityArtists:
+    """What :func:`plot_reliability` drew, and the numbers behind it.
+
+    Attributes:
+        ax: the axes.
+        curve: mean predicted probability (x) against observed frequency (y), one point per
+            non-empty bin.
+        diagonal: the line of perfect calibration, or None.
+        counts: bars of the share of samples in each bin, or None.
+        legend: the legend, or None.
+        bin_confidence: mean predicted probability of each non-empty bin.
+        bin_frequency: fraction of positives in each non-empty bin.
+        bin_counts: number of samples in each non-empty bin.
+        ece: expected calibration error, :math:`\\sum_b (n_b / N)\\,|\\text{freq}_b -
+            \\text{conf}_b|`.
+    """
+
+    ax: Axes
+    curve: Line2D
+    diagonal: Line2D | None
+    counts: BarContainer | None
+    legend: Legend | None
+    bin_confidence: np.ndarray
+    bin_frequency: np.ndarray
+    bin_counts: np.ndarray
+    ece: float
+
+
+def _check_inputs(probabilities: object, labels: object) -> tuple[np.ndarray, np.ndarray]:
+    p = as_array(probabilities, "probabilities")
+    y = as_array(labels, "labels")
+    if p.ndim != 1 or y.shape != p.shape:
+        raise ValueError(
+            f"probabilities and labels must both have shape (N,); got {p.shape} and {y.shape}: "
+            "pass one predicted probability of class +1 and one label per sample"
+        )
+    if p.size == 0:
+        raise ValueError("probabilities is empty: a reliability diagram needs at least one sample")
+    if not bool(np.all((p >= 0) & (p <= 1))):
+        raise ValueError(
+            f"probabilities must be in [0, 1]; got values from {p.min():g} to {p.max():g}: "
+            "for raw scores s use torch.sigmoid(s) (or a calibrated map such as Platt scaling)"
+        )
+    values = set(np.unique(y).tolist())
+    if not (values <= {0.0, 1.0} or values <= {-1.0, 1.0}):
+        shown = ", ".join(f"{v:g}" for v in sorted(values)[:6])
+        raise ValueError(
+            f"labels must be in {{0, 1}} or in {{-1, +1}}; got values {{{shown}}}: "
+            "map the positive class to 1 and the other to 0"
+        )
+    return p, (y == 1).astype(np.float64)
+
+
+def reliability_bins(
+    probabilities: np.ndarray, positive: np.ndarray, n_bins: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per non-empty bin: mean predicted probability, fraction of positives, number of samples.
+
+    The bins split ``[0, 1]`` into ``n_bins`` equal parts, closed on the right (the first is
+    ``[0, 1/n_bins]``), as scikit-learn's ``calibration_curve(strategy="uniform")``.
+
+    Examples::
+
+        >>> p = np.array([0.1, 0.3, 0.35, 0.9]); positive = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> # bins [0, .5], (.5, 1]: means (0.1 + 0.3 + 0.35) / 3 = 0.25 and 0.9; positives 1/3, 1
+        >>> [a.round(4).tolist() for a in reliability_bins(p, positive, 2)]
+        [[0.25, 0.9], [0.3333, 1.0], [3.0, 1.0]]
+    """
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    bin_of = np.searchsorted(edges[1:-1], probabilities, side="left")
+    counts = np.bincount(bin_of, minlength=n_bins).astype(np.float64)
+    sums = np.bincount(bin_of, weights=probabilities, minlength=n_bins)
+    hits = np.bincount(bin_of, weights=positive, minlength=n_bins)
+    full = counts > 0
+    return sums[full] / counts[full], hits[full] / counts[full], counts[full]
+
+
+def plot_reliability(
+    probabilities: object,
+    labels: object,
+    n_bins: int = 10,
+    ax: Axes | None = None,
+    *,
+    label: str = "model",
+    color: str | None = None,
+    show_diagonal: bool = True,
+    show_counts: bool = True,
+    title: str | None = None,
+) -> ReliabilityArtists:
+    r"""Reliability diagram: mean predicted probability against observed frequency, per bin.
+
+    The predictions :math:`p_i = P(y_i = +1)` are grouped into ``n_bins`` equal-width bins of
+    :math:`[0, 1]`; for each non-empty bin :math:`b` with :math:`n_b` samples the point
+    :math:`(\text{conf}_b, \text{freq}_b)` is drawn, where :math:`\text{conf}_b` is the mean of
+    its :math:`p_i` and :math:`\text{freq}_b` the fraction of its samples with :math:`y = +1`.
+    A calibrated model lies on the diagonal. The legend gives the expected calibration error
+
+    .. math::
+        \text{ECE} = \sum_b \frac{n_b}{N}\, \left|\text{freq}_b - \text{conf}_b\right|.
+
+    Call again on the same ``ax`` (with ``show_diagonal=False, show_counts=False`` and another
+    ``label``/``color``) to compare models.
+
+    Args:
+        probabilities: predicted probabilities of class +1, in :math:`[0, 1]`.
+        labels: true labels, in {0, 1} or in {-1, +1} (1 is the positive class).
+        n_bins: number of bins. Default: 10.
+        ax: axes to draw in; a new 6.5 x 5.2 in figure in the course style if None.
+        label: legend label of the curve. Default: ``"model"``.
+        color: colour of the curve. Default: the cross-entropy colour.
+        show_diagonal: draw the line of perfect calibration. Default: True.
+        show_counts: draw bars of the share of samples per bin. Default: True.
+        title: a title stating the point of the figure, or None.
+
+    Shape:
+        - probabilities: :math:`(N)`; labels: :math:`(N)`.
+
+    Returns:
+        :class:`ReliabilityArtists`.
+
+    Examples::
+
+        >>> import matplotlib.pyplot as plt
+        >>> p = np.array([0.2, 0.2, 0.8, 0.8]); y = np.array([0, 1, 1, 1])
+        >>> art = plot_reliability(p, y, n_bins=2)
+        >>> # bin [0, .5]: conf 0.2, freq 1/2;  bin (.5, 1]: conf 0.8, freq 1
+        >>> art.curve.get_xydata().tolist()
+        [[0.2, 0.5], [0.8, 1.0]]
+        >>> round(art.ece, 6)  # 2/4 * |0.5 - 0.2| + 2/4 * |1 - 0.8| = 0.15 + 0.1
+        0.25
+        >>> plt.close(art.ax.figure)
+    """
+    p, positive = _check_inputs(probabilities, labels)
+    if isinstance(n_bins, bool) or not isinstance(n_bins, int) or n_bins < 1:
+        raise ValueError(f"n_bins must be an integer >= 1; got {n_bins!r}: e.g. n_bins=10")
+    confidence, frequency, counts = reliability_bins(p, positive, n_bins)
+    ece = float(np.sum(counts / p.size * np.abs(frequency - confidence)))
+
+    with styled_axes(ax, (6.5, 5.2)) as ax:
+        bars = None
+        if show_counts:
+            edges = np.linspace(0.0, 1.0, n_bins + 1)
+            all_counts = np.bincount(np.searchsorted(edges[1:-1], p, side="left"),
+                                     minlength=n_bins)
+            bars = ax.bar(edges[:-1], all_counts / p.size, width=1.0 / n_bins, align="edge",
+                          color="#bbbbbb", alpha=0.6, edgecolor="white", linewidth=1.0,
+                          zorder=1, label="share of samples")
+        diagonal = None
+        if show_diagonal:
+            (diagonal,) = ax.plot([0.0, 1.0], [0.0, 1.0], color=COLORS["margin"], linestyle="--",
+                                  linewidth=1.5, zorder=2, label="perfectly calibrated")
+        (curve,) = ax.plot(confidence, frequency, marker="o", markersize=7,
+                           color=COLORS["cross_entropy"] if color is None else color,
+                           zorder=3, label=f"{label} (ECE = {ece:.3f})")
+        ax.set_xlim(0.0, 1.0)
+        ax.set_ylim(0.0, 1.0)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xlabel("mean predicted probability")
+        ax.set_ylabel(r"observed frequency of $y = +1$")
+        if title is not None:
+            ax.set_title(title)
+        legend = ax.legend(loc="upper left")
+    return ReliabilityArtists(ax=ax, curve=curve, diagonal=diagonal, counts=bars, legend=legend,
+                              bin_confidence=confidence, bin_frequency=frequency,
+                              bin_counts=counts, ece=ece)
