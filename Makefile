@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # JupyterLab refuses to run as root without --allow-root; add it only for root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint unit notebooks execute bench venv lock clean
+.PHONY: lab test lint unit notebooks execute bench venv lock clean docs slides docs-assets explore
 
 venv: $(STAMP)
 
@@ -22,10 +22,10 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 lint: $(STAMP)
-	$(BIN)/ruff check hinge_utils tests benchmarks $(wildcard notebooks)
+	$(BIN)/ruff check hinge_utils tests benchmarks docs $(wildcard notebooks)
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests hinge_utils --doctest-modules
+	$(BIN)/python -m pytest tests hinge_utils docs/*.py --doctest-modules
 
 # nbval in strict mode: every text output of every notebook is re-computed and compared.
 notebooks: $(STAMP)
@@ -33,13 +33,26 @@ notebooks: $(STAMP)
 
 # Everything in one pytest run (one summary line): unit tests, doctests, and nbval on the lessons.
 test: lint
-	$(BIN)/python -m pytest tests hinge_utils --doctest-modules \
+	$(BIN)/python -m pytest tests hinge_utils docs/*.py --doctest-modules \
 		--nbval --nbval-current-env $(wildcard notebooks/*.ipynb)
 
 # Re-execute the lessons in place, top to bottom in fresh kernels, without timing metadata.
 execute: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.record_timing=False notebooks/[0-9][0-9]_*.ipynb
+
+# Fetch the browser assets pinned by docs/package-lock.json (npm ci, once; a stamp skips it after).
+# The build scripts do this themselves; run it alone to fetch before going offline.
+docs-assets: $(STAMP)
+	$(BIN)/python docs/vendor.py
+
+# The committed, executed notebooks as a static site in build/site (nothing re-executes).
+docs: $(STAMP)
+	$(BIN)/python docs/build_site.py --out build/site
+
+# One reveal.js deck per lesson in build/slides; the folder runs with no network.
+slides: $(STAMP)
+	$(BIN)/python docs/build_slides.py --out build/slides
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_losses.py

@@ -1,0 +1,197 @@
+"""Build the executed docs site: one HTML page per committed notebook, and a landing page.
+
+    python docs/build_site.py [--notebooks notebooks] [--out build/site]
+
+The notebooks are rendered as committed (nothing is re-executed, so a build takes seconds) with
+nbconvert's ``lab`` template, extended in ``docs/templates/lesson_page``. Output images are
+written as files next to each page (``NN_name_files/``) rather than inlined as base64, so pages
+stay small and ``tests/test_docs.py`` can check that every referenced image exists; images in
+markdown cells are embedded. MathJax, require.js and the widget renderer are served from
+``_static`` (see ``docs/vendor.py``): the site works without a network.
+
+Layout of the output::
+
+    index.html                  the learning path: each lesson's title and what it teaches
+    NN_name.html                one page per notebook, with prev/next navigation
+    NN_name_files/*.png         its figures
+    notebooks/NN_name.ipynb     the notebook itself, for the download link
+    _static/                    CSS, MathJax, require.js, the widget renderer
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from lessons import Lesson, find_lessons
+from nbconvert import HTMLExporter
+from pages import (
+    DOCS,
+    TEMPLATES,
+    inline_markdown,
+    prepare_output,
+    render_page,
+    rewrite_lesson_links,
+)
+from traitlets.config import Config
+from vendor import asset_urls, copy_assets
+
+REPO = DOCS.parent
+SITE_TITLE = "Hinge loss, taught"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def lesson_exporter() -> HTMLExporter:
+    """nbconvert's HTML exporter with the site template, local assets and figures as files."""
+    config = Config()
+    config.HTMLExporter.template_name = "lesson_page"
+    config.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
+    config.HTMLExporter.embed_images = True  # images of markdown cells, not output figures
+    config.ExtractOutputPreprocessor.enabled = True
+    config.ExtractOutputPreprocessor.extract_output_types = {"image/png", "image/jpeg"}
+    exporter = HTMLExporter(config=config)
+    for trait, url in asset_urls().items():
+        setattr(exporter, trait, url)
+    return exporter
+
+
+def _lab_stylesheet(exporter: HTMLExporter) -> str:
+    """JupyterLab's CSS as the lab template would inline it into every page, once."""
+    for template_dir in map(Path, exporter.template_paths):
+        if template_dir.name == "lab" and (template_dir / "static" / "index.css").is_file():
+            static = template_dir / "static"
+            return "\n".join(
+                (static / name).read_text(encoding="utf-8")
+                for name in ("index.css", "theme-light.css")
+            )
+    raise FileNotFoundError(
+        f"nbconvert's lab template (static/index.css) is not in {exporter.template_paths}"
+    )
+
+
+def _widgets(notebook: nbformat.NotebookNode) -> str | None:
+    """``"snapshot"`` for widgets with saved state, ``"missing"`` without it, else ``None``."""
+    has_views = any(
+        WIDGET_VIEW in output.get("data", {})
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    )
+    if not has_views:
+        return None
+    return "snapshot" if WIDGET_STATE in notebook.metadata.get("widgets", {}) else "missing"
+
+
+def _neighbour(lessons: list[Lesson], index: int) -> dict[str, str] | None:
+    if not 0 <= index < len(lessons):
+        return None
+    return {"href": f"{lessons[index].stem}.html", "title": lessons[index].title}
+
+
+def render_lesson(
+    exporter: HTMLExporter, lessons: list[Lesson], index: int, out: Path
+) -> Path:
+    """Write one lesson's page, its figures and a copy of its notebook; return the page."""
+    lesson = lessons[index]
+    notebook = nbformat.read(lesson.path, as_version=4)
+    notebook.metadata["title"] = f"{lesson.title} | {SITE_TITLE}"
+    download = f"notebooks/{lesson.path.name}"
+    resources = {
+        "metadata": {"name": lesson.stem, "path": str(lesson.path.parent)},
+        "output_files_dir": f"{lesson.stem}_files",
+        "unique_key": lesson.stem,
+        "site": {
+            "title": SITE_TITLE,
+            "home": "index.html",
+            "static": "_static",
+            "position": index + 1,
+            "total": len(lessons),
+            "prev": _neighbour(lessons, index - 1),
+            "next": _neighbour(lessons, index + 1),
+            "download": download,
+            "notebook_name": lesson.path.name,
+            "widgets": _widgets(notebook),
+        },
+    }
+    body, resources = exporter.from_notebook_node(notebook, resources=resources)
+    page = out / f"{lesson.stem}.html"
+    stems = {other.stem for other in lessons}
+    page.write_text(rewrite_lesson_links(body, stems, ".html"), encoding="utf-8")
+    for name, data in resources.get("outputs", {}).items():
+        figure = out / name
+        figure.parent.mkdir(parents=True, exist_ok=True)
+        figure.write_bytes(data)
+    (out / "notebooks").mkdir(exist_ok=True)
+    shutil.copyfile(lesson.path, out / download)
+    return page
+
+
+def write_landing_page(lessons: list[Lesson], out: Path) -> Path:
+    """The site's ``index.html``: the learning path, what each lesson teaches, how to run it."""
+    stems = {lesson.stem for lesson in lessons}
+    cards = [
+        {
+            "href": f"{lesson.stem}.html",
+            "download": f"notebooks/{lesson.path.name}",
+            "title": lesson.title,
+            "learn": [inline_markdown(item) for item in lesson.learn],
+            "assumes": inline_markdown(lesson.assumes) if lesson.assumes else "",
+        }
+        for lesson in lessons
+    ]
+    landing = out / "index.html"
+    render_page("landing.html.j2", landing, title=SITE_TITLE, lessons=cards, static="_static",
+                mathjax_url=asset_urls()["mathjax_url"])
+    landing.write_text(
+        rewrite_lesson_links(landing.read_text(encoding="utf-8"), stems, ".html"),
+        encoding="utf-8",
+    )
+    return landing
+
+
+def build_site(notebooks_dir: Path, out: Path) -> list[Path]:
+    """Build the whole site into ``out``; return the lesson pages written, in order.
+
+    Raises:
+        FileNotFoundError: ``notebooks_dir`` holds no ``.ipynb``.
+    """
+    lessons = find_lessons(notebooks_dir)
+    if not lessons:
+        raise FileNotFoundError(f"no .ipynb in {notebooks_dir}: nothing to build")
+    prepare_output(out)
+    static = out / "_static"
+    copy_assets(static)
+    exporter = lesson_exporter()
+    (static / "jupyterlab.css").write_text(_lab_stylesheet(exporter), encoding="utf-8")
+    shutil.copyfile(DOCS / "static" / "site.css", static / "site.css")
+    pages = [render_lesson(exporter, lessons, index, out) for index in range(len(lessons))]
+    write_landing_page(lessons, out)
+    return pages
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notebooks", type=Path, default=REPO / "notebooks",
+                        help="folder of executed .ipynb files (default: notebooks/)")
+    parser.add_argument("--out", type=Path, default=REPO / "build" / "site",
+                        help="output folder (default: build/site)")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    try:
+        pages = build_site(args.notebooks, args.out)
+    except (FileNotFoundError, FileExistsError, RuntimeError) as error:
+        print(f"build_site: {error}", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - start
+    print(f"Built {len(pages)} lesson pages and index.html in {args.out} ({seconds:.1f} s).")
+    print(f"Open {(args.out / 'index.html').resolve().as_uri()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

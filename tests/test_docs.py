@@ -1,0 +1,300 @@
+"""`make docs`: the site built from the committed notebooks is complete, offline and error-free.
+
+The site is built once per session into a temporary folder by ``docs/build_site.py``, exactly as
+``make docs`` runs it; every check below reads the built HTML with the standard library's parser.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+STAMP = ROOT / "docs" / "node_modules" / ".lock-sha256"
+STDERR_MIME = "application/vnd.jupyter.stderr"
+# Inline <script> types that hold data, not code: widget state and views.
+DATA_SCRIPTS = {
+    "application/vnd.jupyter.widget-state+json",
+    "application/vnd.jupyter.widget-view+json",
+}
+REMOTE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
+# In inline code, a quoted address (a URL in a comment is only a reference for the reader).
+JS_COMMENT = re.compile(r"""/\*.*?\*/|(?<![:\w'"\\])//[^\n]*""", re.DOTALL)
+REMOTE_IN_CODE = re.compile(r"""['"`](?:https?:)?//[^'"`\s]+""", re.IGNORECASE)
+REMOTE_CSS = re.compile(
+    r"""@import\s+(?:url\()?\s*['"]?(?:https?:)?//|url\(\s*['"]?(?:https?:)?//""", re.IGNORECASE
+)
+
+pytestmark = [
+    pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks in notebooks/ yet: nothing to build"),
+    pytest.mark.skipif(
+        shutil.which("npm") is None and not STAMP.exists(),
+        reason="npm is not on PATH: the site's MathJax, require.js and widget renderer come from "
+        "the npm registry (docs/package-lock.json); install Node.js 18+ to run these tests",
+    ),
+]
+
+
+class Page(HTMLParser):
+    """What a check needs from one HTML file: its ids, references, scripts, styles and text."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(convert_charrefs=True)
+        self.path = path
+        self.ids: set[str] = set()
+        self.refs: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.inline_scripts: list[tuple[str, str]] = []  # (type, code)
+        self.inline_styles: list[str] = []
+        self.text_parts: list[str] = []
+        self._open: tuple[str, str] | None = None
+        self.feed(path.read_text(encoding="utf-8"))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        self.tags.append((tag, attributes))
+        for name in ("id", "name"):
+            if name in attributes and (name == "id" or tag == "a"):
+                self.ids.add(attributes[name])
+        for name in ("href", "src"):
+            if name in attributes:
+                self.refs.append((tag, name, attributes[name]))
+        if tag == "script" and "src" not in attributes:
+            self._open = ("script", attributes.get("type", "text/javascript"))
+        elif tag == "style":
+            self._open = ("style", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open is None:
+            self.text_parts.append(data)
+        elif self._open[0] == "script":
+            self.inline_scripts.append((self._open[1], data))
+        else:
+            self.inline_styles.append(data)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.text_parts)
+
+
+def is_local(url: str) -> bool:
+    """A reference inside the site: no scheme, no host, not a data: URI."""
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc and not url.startswith("//")
+
+
+def broken_references(page: Page) -> list[str]:
+    """Local href/src values whose file, or whose #anchor in an HTML file, does not exist."""
+    problems = []
+    for tag, attribute, url in page.refs:
+        if not url or not is_local(url):
+            continue
+        parts = urlsplit(url)
+        target = (page.path.parent / unquote(parts.path)).resolve() if parts.path else page.path
+        if not target.exists():
+            problems.append(f"<{tag} {attribute}={url!r}>: {target} does not exist")
+        elif parts.fragment and target.suffix == ".html":
+            anchors = page.ids if target == page.path else Page(target).ids
+            # A browser tries the fragment as written, then percent-decoded (HTML spec).
+            if parts.fragment not in anchors and unquote(parts.fragment) not in anchors:
+                problems.append(f"<{tag} {attribute}={url!r}>: no id {parts.fragment!r} there")
+    return problems
+
+
+def remote_assets(page: Page) -> list[str]:
+    """Scripts, stylesheets, fonts or images a page would fetch from another host."""
+    problems = []
+    for tag, attributes in page.tags:
+        if tag == "script" and REMOTE.match(attributes.get("src", "")):
+            problems.append(f"<script src={attributes['src']!r}>")
+        if tag == "link" and REMOTE.match(attributes.get("href", "")):
+            rel = attributes.get("rel", "")
+            if any(kind in rel for kind in ("stylesheet", "preload", "icon", "modulepreload")):
+                problems.append(f"<link rel={rel!r} href={attributes['href']!r}>")
+        if tag in ("img", "iframe", "source", "video", "audio") and REMOTE.match(
+            attributes.get("src", "")
+        ):
+            problems.append(f"<{tag} src={attributes['src']!r}>")
+    for kind, code in page.inline_scripts:
+        if kind not in DATA_SCRIPTS and (match := REMOTE_IN_CODE.search(JS_COMMENT.sub("", code))):
+            problems.append(f"inline <script type={kind!r}> loads {match.group(0)!r}")
+    for css in page.inline_styles:
+        if match := REMOTE_CSS.search(css):
+            problems.append(f"inline <style> fetches {match.group(0)!r}")
+    return problems
+
+
+def remote_css_files(static: Path) -> list[str]:
+    """Stylesheets in ``_static`` that @import or url() another host (e.g. a font service)."""
+    return [
+        f"{css.relative_to(static)}: {match.group(0)!r}"
+        for css in sorted(static.rglob("*.css"))
+        if (match := REMOTE_CSS.search(css.read_text(encoding="utf-8", errors="replace")))
+    ]
+
+
+def _ids(paths: list[Path]) -> list[str]:
+    return [path.stem for path in paths]
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("docs") / "site"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "docs" / "build_site.py"), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, f"docs/build_site.py failed:\n{done.stdout}\n{done.stderr}"
+    return out
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def lesson(request: pytest.FixtureRequest, site: Path) -> tuple[Path, Page]:
+    notebook: Path = request.param
+    page = site / f"{notebook.stem}.html"
+    assert page.is_file(), f"no page {page.name} for {notebook.name}"
+    return notebook, Page(page)
+
+
+def test_one_page_per_notebook(site: Path) -> None:
+    pages = {path.name for path in site.glob("*.html")} - {"index.html"}
+    assert pages == {f"{notebook.stem}.html" for notebook in NOTEBOOKS}
+
+
+def test_landing_page_links_every_lesson_in_reading_order(site: Path) -> None:
+    landing = Page(site / "index.html")
+    lesson_links = [url for tag, _, url in landing.refs if tag == "a" and url.endswith(".html")]
+    first_seen = list(dict.fromkeys(url for url in lesson_links if url != "index.html"))
+    assert first_seen == [f"{notebook.stem}.html" for notebook in NOTEBOOKS]
+
+
+def test_landing_page_shows_each_lessons_title(site: Path) -> None:
+    landing = Page(site / "index.html")
+    for notebook in NOTEBOOKS:
+        markdown = [
+            c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "markdown"
+        ]
+        first = markdown[0].source if markdown else ""
+        titles = [line[2:].strip() for line in first.splitlines() if line.startswith("# ")]
+        if titles:
+            assert titles[0] in landing.text, notebook.name
+
+
+def test_every_image_referenced_exists(lesson: tuple[Path, Page]) -> None:
+    _, page = lesson
+    images = [url for tag, attribute, url in page.refs if tag == "img" and attribute == "src"]
+    missing = [url for url in images if is_local(url) and not (page.path.parent / url).is_file()]
+    assert not missing, missing
+
+
+def test_figures_are_files_next_to_the_page(lesson: tuple[Path, Page]) -> None:
+    notebook, page = lesson
+    figures_in_notebook = sum(
+        "image/png" in output.get("data", {})
+        for cell in nbformat.read(notebook, as_version=4).cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    )
+    figure_files = [url for tag, _, url in page.refs if tag == "img" and url.endswith(".png")]
+    if figures_in_notebook:
+        assert figure_files, f"{notebook.name} has PNG outputs but its page shows none as files"
+    assert all(url.startswith(f"{notebook.stem}_files/") for url in figure_files), figure_files
+
+
+def test_no_traceback_or_error_output(lesson: tuple[Path, Page]) -> None:
+    _, page = lesson
+    # nbconvert renders both stderr streams and error outputs with this MIME type.
+    stderr = [tag for tag, attrs in page.tags if attrs.get("data-mime-type") == STDERR_MIME]
+    assert not stderr, f"{len(stderr)} stderr or error output(s) on {page.path.name}"
+    assert "Traceback (most recent call last)" not in page.text
+
+
+@pytest.mark.parametrize("name", ["index.html", *[f"{nb.stem}.html" for nb in NOTEBOOKS]])
+def test_internal_links_resolve(site: Path, name: str) -> None:
+    assert broken_references(Page(site / name)) == []
+
+
+@pytest.mark.parametrize("name", ["index.html", *[f"{nb.stem}.html" for nb in NOTEBOOKS]])
+def test_no_remote_scripts_styles_or_fonts(site: Path, name: str) -> None:
+    assert remote_assets(Page(site / name)) == []
+
+
+def test_no_stylesheet_fetches_from_another_host(site: Path) -> None:
+    assert remote_css_files(site / "_static") == []
+
+
+def test_math_is_left_for_the_local_mathjax(lesson: tuple[Path, Page]) -> None:
+    notebook, page = lesson
+    scripts = [
+        attributes["src"]
+        for tag, attributes in page.tags
+        if tag == "script" and "src" in attributes
+    ]
+    mathjax = [src for src in scripts if "MathJax.js" in src]
+    assert mathjax and all(is_local(src) for src in mathjax), scripts
+    assert (page.path.parent / urlsplit(mathjax[0]).path).is_file()
+    if re.search(r"\$[^$\n]+\$", notebook.read_text(encoding="utf-8")):
+        assert re.search(r"\$[^$\n]+\$", page.text), "TeX was mangled before MathJax could see it"
+
+
+def test_each_page_links_its_notebook_for_download(lesson: tuple[Path, Page]) -> None:
+    notebook, page = lesson
+    downloads = [
+        attributes["href"]
+        for tag, attributes in page.tags
+        if tag == "a" and "download" in attributes
+    ]
+    assert f"notebooks/{notebook.name}" in downloads
+    copy = page.path.parent / "notebooks" / notebook.name
+    assert copy.read_bytes() == notebook.read_bytes()
+
+
+def test_prev_and_next_follow_the_reading_order(site: Path) -> None:
+    for index, notebook in enumerate(NOTEBOOKS):
+        page = Page(site / f"{notebook.stem}.html")
+        rel = {
+            attributes["rel"]: attributes["href"]
+            for tag, attributes in page.tags
+            if tag == "a" and attributes.get("rel") in ("prev", "next")
+        }
+        expected = {}
+        if index > 0:
+            expected["prev"] = f"{NOTEBOOKS[index - 1].stem}.html"
+        if index + 1 < len(NOTEBOOKS):
+            expected["next"] = f"{NOTEBOOKS[index + 1].stem}.html"
+        assert rel == expected, notebook.name
+
+
+def test_widgets_come_with_their_saved_state_and_a_local_renderer(
+    lesson: tuple[Path, Page],
+) -> None:
+    notebook, page = lesson
+    if "application/vnd.jupyter.widget-view+json" not in notebook.read_text(encoding="utf-8"):
+        pytest.skip(f"{notebook.name} has no widget outputs")
+    kinds = {kind for kind, _ in page.inline_scripts}
+    assert "application/vnd.jupyter.widget-state+json" in kinds, (
+        f"{notebook.name} was saved without its widget state, so its sliders render as text: "
+        "re-execute it with `jupyter nbconvert --execute --inplace`, which stores the state"
+    )
+    renderer = re.search(
+        r"var widgetRendererSrc = '([^']+)'", "".join(code for _, code in page.inline_scripts)
+    )
+    assert renderer and is_local(renderer.group(1)), "widget renderer is not served locally"
+    assert (page.path.parent / renderer.group(1)).is_file()
+    assert "make lab" in page.text, "no note on how to run the widgets live"

@@ -1,0 +1,119 @@
+"""`make slides`: one projectable reveal.js deck per lesson, with everything it loads local.
+
+The decks are built once per session into a temporary folder by ``docs/build_slides.py``, exactly
+as ``make slides`` runs it. The HTML checks are shared with ``tests/test_docs.py``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_docs import Page, broken_references, remote_assets, remote_css_files
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+LESSONS = [path for path in NOTEBOOKS if re.match(r"\d\d_", path.name)]
+STAMP = ROOT / "docs" / "node_modules" / ".lock-sha256"
+MIN_SLIDES = 6  # more than a handful
+# What nbconvert's reveal template loads, relative to reveal_url_prefix.
+REVEAL_FILES = ["dist/reveal.js", "dist/reveal.css", "plugin/notes/notes.js"]
+
+pytestmark = [
+    pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks in notebooks/ yet: nothing to build"),
+    pytest.mark.skipif(
+        shutil.which("npm") is None and not STAMP.exists(),
+        reason="npm is not on PATH: the decks' reveal.js, jQuery, require.js and MathJax come "
+        "from the npm registry (docs/package-lock.json); install Node.js 18+ to run these tests",
+    ),
+]
+
+
+def _ids(paths: list[Path]) -> list[str]:
+    return [path.stem for path in paths]
+
+
+@pytest.fixture(scope="session")
+def decks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("slides") / "slides"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "docs" / "build_slides.py"), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, f"docs/build_slides.py failed:\n{done.stdout}\n{done.stderr}"
+    return out
+
+
+def _deck(decks: Path, notebook: Path) -> Path:
+    return decks / f"{notebook.stem}.slides.html"
+
+
+def test_one_deck_per_notebook(decks: Path) -> None:
+    built = {path.name for path in decks.glob("*.slides.html")}
+    assert built == {f"{notebook.stem}.slides.html" for notebook in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("notebook", LESSONS, ids=_ids(LESSONS))
+def test_each_lesson_deck_has_more_than_a_handful_of_slides(decks: Path, notebook: Path) -> None:
+    html = _deck(decks, notebook).read_text(encoding="utf-8")
+    slides = len(re.findall(r"<section\b", html))
+    assert slides >= MIN_SLIDES, (
+        f"{notebook.name} gives {slides} slides: mark each '##' heading cell slide_type 'slide' "
+        "and each new idea 'subslide' (metadata.slideshow.slide_type)"
+    )
+
+
+def test_speaker_notes_reach_the_decks(decks: Path) -> None:
+    if not LESSONS:
+        pytest.skip("no numbered lesson notebooks yet")
+    with_notes = [
+        notebook.name
+        for notebook in LESSONS
+        if '<aside class="notes">' in _deck(decks, notebook).read_text(encoding="utf-8")
+    ]
+    assert with_notes, "no deck has speaker notes: put long prose in cells of slide_type 'notes'"
+
+
+def test_reveal_and_friends_are_served_locally(decks: Path) -> None:
+    for notebook in NOTEBOOKS:
+        page = Page(_deck(decks, notebook))
+        code = "".join(code for _, code in page.inline_scripts)
+        loaded = re.findall(r'"([^"]+/(?:dist/reveal\.js|plugin/notes/notes\.js))"', code)
+        assert len(loaded) == 2 and all(not url.startswith(("http", "//")) for url in loaded), (
+            loaded
+        )
+        prefix = loaded[0].removesuffix("/dist/reveal.js")
+        for name in REVEAL_FILES:
+            assert (decks / prefix / name).is_file(), f"{prefix}/{name} missing"
+        scripts = [
+            attributes["src"]
+            for tag, attributes in page.tags
+            if tag == "script" and "src" in attributes
+        ]
+        assert any("jquery" in src for src in scripts) and any("require" in src for src in scripts)
+        assert any("MathJax.js" in src for src in scripts), scripts
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_deck_loads_nothing_from_the_network(decks: Path, notebook: Path) -> None:
+    page = Page(_deck(decks, notebook))
+    assert remote_assets(page) == []
+    assert broken_references(page) == []
+
+
+def test_deck_stylesheets_fetch_no_fonts_from_another_host(decks: Path) -> None:
+    assert remote_css_files(decks / "_static") == []
+
+
+def test_index_lists_every_deck_in_order(decks: Path) -> None:
+    index = Page(decks / "index.html")
+    links = [url for tag, _, url in index.refs if tag == "a" and url.endswith(".slides.html")]
+    assert list(dict.fromkeys(links)) == [f"{notebook.stem}.slides.html" for notebook in NOTEBOOKS]
+    assert broken_references(index) == [] and remote_assets(index) == []
