@@ -21,6 +21,11 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
+# The explorers of lesson 8 as a classroom app: Voila on 127.0.0.1, token in the printed URL,
+# kernels idle for 20 minutes shut down (Voila never closes a kernel when a tab closes).
+explore: $(STAMP)
+	$(BIN)/python -m hinge_utils.widgets.app notebooks/08_margin_explorer.ipynb
+
 lint: $(STAMP)
 	$(BIN)/ruff check hinge_utils tests benchmarks docs $(wildcard notebooks)
 
@@ -58,6 +63,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_losses.py
 	$(BIN)/python benchmarks/bench_training.py
 	$(BIN)/python benchmarks/bench_redraw.py
+	$(BIN)/python benchmarks/bench_explorer.py
 	$(BIN)/python benchmarks/time_notebooks.py
 
 # Re-pin: resolve pyproject.toml afresh in a scratch venv and write the exact versions.

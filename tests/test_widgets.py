@@ -1,0 +1,690 @@
+"""The explorers without a browser: drive the controls from Python, check the readouts and figure.
+
+Every number a readout shows is recomputed here from the data with an independent formula (torch
+built-ins written out, scikit-learn, a loop), never with the explorer's own code.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from hinge_utils.functional import hinge_loss
+from hinge_utils.widgets import canvas as canvas_module
+from hinge_utils.widgets import margin_explorer
+
+BOLD = re.compile(r"<b>([^<]*)</b>")
+
+
+def _bold(html: str) -> list[str]:
+    """The numbers a readout shows in bold."""
+    return BOLD.findall(html)
+
+
+def _w(angle: float, norm: float) -> torch.Tensor:
+    theta = math.radians(angle)
+    return torch.tensor([norm * math.cos(theta), norm * math.sin(theta)], dtype=torch.float64)
+
+
+@pytest.fixture(autouse=True)
+def _no_warnings_no_pyplot_figures():
+    """Every test runs with warnings as errors and must leave no pyplot figure behind."""
+    before = set(plt.get_fignums())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+    assert set(plt.get_fignums()) == before, "an explorer registered a figure with pyplot"
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    ex = margin_explorer()
+    yield ex
+    ex.close()
+
+
+def _set(ex, **values) -> None:
+    with ex.hold():
+        for name, value in values.items():
+            ex.controls[name].value = value
+
+
+# ---------------------------------------------------------------------------------------------
+# Margin explorer: readouts against independent formulas
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dataset", ["separable", "overlapping", "outliers"])
+@pytest.mark.parametrize(
+    ("angle", "norm", "bias", "margin"), [(45.0, 1.0, 0.0, 1.0), (-30.0, 2.5, 1.2, 0.5)]
+)
+def test_mean_hinge_loss_readout_equals_hinge_loss_on_the_same_data(
+    explorer, dataset, angle, norm, bias, margin
+):
+    _set(
+        explorer,
+        dataset=dataset,
+        loss="hinge",
+        scale_bias=False,
+        angle=angle,
+        norm=norm,
+        bias=bias,
+        margin=margin,
+    )
+    X, y = explorer.data
+    scores = X @ _w(angle, norm) + bias
+    expected = hinge_loss(scores, y, margin=margin)
+    by_hand = torch.clamp(margin - y * scores, min=0).mean()  # the definition, written out
+    torch.testing.assert_close(expected, by_hand)
+    assert _bold(explorer.readouts["loss"].value) == [f"{float(expected):.4f}"]
+    assert f"Δ = {margin:.2f}" in explorer.readouts["loss"].value
+
+
+def test_squared_hinge_and_cross_entropy_readouts_match_torch_and_sklearn(explorer):
+    from sklearn.metrics import log_loss
+
+    _set(
+        explorer,
+        dataset="overlapping",
+        scale_bias=False,
+        angle=10.0,
+        norm=1.5,
+        bias=-0.3,
+        margin=1.0,
+    )
+    X, y = explorer.data
+    m = y * (X @ _w(10.0, 1.5) - 0.3)
+    explorer.controls["loss"].value = "squared_hinge"
+    expected = float((torch.clamp(1.0 - m, min=0) ** 2).mean())
+    assert _bold(explorer.readouts["loss"].value) == [f"{expected:.4f}"]
+    explorer.controls["loss"].value = "cross_entropy"
+    probability = torch.sigmoid(X @ _w(10.0, 1.5) - 0.3).numpy()
+    expected = log_loss((y.numpy() + 1) / 2, probability, labels=[0, 1])
+    assert _bold(explorer.readouts["loss"].value) == [f"{expected:.4f}"]
+    assert "no Δ" in explorer.readouts["loss"].value
+    explorer.controls["loss"].value = "hinge"
+
+
+@pytest.mark.parametrize(
+    ("loss", "count"),
+    [
+        ("hinge", lambda m, delta: int((m < delta).sum())),
+        ("squared_hinge", lambda m, delta: int((m < delta).sum())),
+        ("cross_entropy", lambda m, delta: len(m)),  # sigma(-m) > 0 for every sample
+    ],
+)
+def test_nonzero_gradient_count(explorer, loss, count):
+    _set(
+        explorer,
+        dataset="overlapping",
+        loss=loss,
+        scale_bias=False,
+        angle=60.0,
+        norm=0.8,
+        bias=0.4,
+        margin=1.5,
+    )
+    X, y = explorer.data
+    margins = (y * (X @ _w(60.0, 0.8) + 0.4)).numpy()
+    assert _bold(explorer.readouts["gradient"].value) == [str(count(margins, 1.5))]
+
+
+def test_worst_point_functional_and_geometric_margins_by_a_loop(explorer):
+    _set(
+        explorer,
+        dataset="separable",
+        loss="hinge",
+        scale_bias=False,
+        angle=40.0,
+        norm=2.0,
+        bias=0.5,
+        margin=1.0,
+    )
+    X, y = explorer.data
+    w = _w(40.0, 2.0).tolist()
+    functional, geometric = [], []
+    for (x1, x2), label in zip(X.tolist(), y.tolist(), strict=True):
+        score = w[0] * x1 + w[1] * x2 + 0.5
+        functional.append(label * score)
+        geometric.append(label * score / math.hypot(*w))  # signed distance to the line
+    assert _bold(explorer.readouts["functional"].value) == [f"{min(functional):.3f}"]
+    assert _bold(explorer.readouts["geometric"].value) == [f"{min(geometric):.3f}"]
+
+
+def test_scaling_w_with_b_moves_functional_margin_and_loss_not_geometric(explorer):
+    _set(
+        explorer,
+        dataset="overlapping",
+        loss="hinge",
+        scale_bias=True,
+        angle=45.0,
+        norm=1.0,
+        margin=1.0,
+    )
+    explorer.controls["bias"].value = 0.5
+    before = {k: _bold(v.value)[0] for k, v in explorer.readouts.items()}
+    explorer.controls["norm"].value = 2.0  # b follows: 0.5 -> 1.0, the boundary stays
+    after = {k: _bold(v.value)[0] for k, v in explorer.readouts.items()}
+    assert explorer.controls["bias"].value == pytest.approx(1.0)
+    assert after["geometric"] == before["geometric"]
+    assert float(after["functional"]) == pytest.approx(2 * float(before["functional"]), abs=2e-3)
+    assert after["loss"] != before["loss"]
+    # the same move without the lock shifts the boundary, so the geometric margin changes
+    explorer.controls["scale_bias"].value = False
+    explorer.controls["norm"].value = 1.0
+    assert explorer.controls["bias"].value == pytest.approx(1.0)
+    assert _bold(explorer.readouts["geometric"].value)[0] != after["geometric"]
+
+
+def test_w_zero_says_no_boundary_and_still_reports_the_loss(explorer):
+    _set(
+        explorer,
+        dataset="overlapping",
+        loss="hinge",
+        scale_bias=False,
+        norm=0.0,
+        bias=0.25,
+        margin=1.0,
+    )
+    X, y = explorer.data
+    m = y * 0.25  # f(x) = b everywhere
+    expected = float(torch.clamp(1.0 - m, min=0).mean())
+    assert _bold(explorer.readouts["loss"].value) == [f"{expected:.4f}"]
+    assert "no boundary" in explorer.readouts["geometric"].value
+    assert "undefined" in explorer.readouts["geometric"].value
+    assert explorer.boundary.message.get_visible()
+    assert explorer.boundary.message.get_text() == "no boundary (w = 0)"
+    assert explorer.boundary.boundary.get_xydata().size == 0
+    assert "no boundary" in explorer.caption.value
+
+
+def test_zero_readouts_never_show_negative_zero(explorer):
+    _set(explorer, dataset="overlapping", loss="hinge", scale_bias=False, norm=0.0, bias=0.0)
+    text = " ".join(v.value for v in explorer.readouts.values())
+    assert "-0.000" not in text
+
+
+SLIDER_ENDS = [
+    (name, end) for name in ("angle", "norm", "bias", "margin") for end in ("min", "max")
+]
+
+
+@pytest.mark.parametrize("loss", ["hinge", "squared_hinge", "cross_entropy"])
+@pytest.mark.parametrize(("name", "end"), SLIDER_ENDS)
+def test_every_slider_end_draws_without_error(explorer, loss, name, end):
+    _set(
+        explorer,
+        dataset="outliers",
+        loss=loss,
+        scale_bias=True,
+        angle=45.0,
+        norm=1.0,
+        bias=0.0,
+        margin=1.0,
+    )
+    slider = explorer.controls[name]
+    frames = explorer.frames
+    slider.value = getattr(slider, end)
+    assert explorer.frames == frames + 1
+    for line in explorer.readouts.values():
+        assert not re.search(r"nan|inf", line.value), line.value
+    Image.open(io.BytesIO(explorer.png)).verify()
+
+
+def test_all_extremes_at_once(explorer):
+    for dataset in ("separable", "overlapping", "outliers"):
+        for norm in (0.0, 4.0):
+            for margin in (0.0, 3.0):
+                _set(explorer, dataset=dataset, norm=norm, margin=margin, bias=8.0, angle=180.0)
+                assert explorer.readouts["loss"].value
+
+
+def test_margin_zero_hides_the_margin_arrow_and_band(explorer):
+    _set(explorer, dataset="overlapping", loss="hinge", norm=1.0, margin=0.0, angle=45.0, bias=0.0)
+    assert not explorer.boundary.band.get_visible()
+
+
+# ---------------------------------------------------------------------------------------------
+# Margin explorer: redraws
+# ---------------------------------------------------------------------------------------------
+
+
+def test_one_frame_per_slider_move_and_one_for_a_held_batch(explorer):
+    frames = explorer.frames
+    explorer.controls["angle"].value = 12.0
+    assert explorer.frames == frames + 1
+    with explorer.hold():
+        explorer.controls["angle"].value = 13.0
+        explorer.controls["bias"].value = 0.3
+        explorer.controls["margin"].value = 0.7
+        assert explorer.frames == frames + 1  # nothing drawn inside the block
+    assert explorer.frames == frames + 2
+
+
+def test_a_new_value_gives_a_new_image_and_a_caption_that_names_it(explorer):
+    _set(
+        explorer,
+        dataset="overlapping",
+        loss="hinge",
+        scale_bias=False,
+        angle=45.0,
+        norm=1.0,
+        bias=0.0,
+        margin=1.0,
+    )
+    png = explorer.png
+    explorer.controls["bias"].value = 0.5
+    assert explorer.png != png
+    assert "b = 0.500" in explorer.caption.value
+    assert explorer.caption.value.endswith(
+        f"worst geometric margin {float(_bold(explorer.readouts['geometric'].value)[0]):.3f}."
+    )
+
+
+def test_figure_png_decodes_to_the_figure_pixels(explorer):
+    image = Image.open(io.BytesIO(explorer.png))
+    assert image.format == "PNG"
+    assert image.size == explorer.canvas.pixel_size
+    rgba = np.asarray(explorer.canvas.figure.canvas.buffer_rgba())
+    np.testing.assert_array_equal(np.asarray(image.convert("RGB")), rgba[..., :3])
+
+
+def test_set_params_moves_the_sliders_in_one_frame(explorer):
+    explorer.controls["scale_bias"].value = True
+    frames = explorer.frames
+    explorer.set_params(torch.tensor([0.0, -2.0]), 1.5)
+    assert explorer.frames == frames + 1
+    assert explorer.controls["angle"].value == pytest.approx(-90.0)
+    assert explorer.controls["norm"].value == pytest.approx(2.0)
+    assert explorer.controls["bias"].value == pytest.approx(1.5)
+
+
+def test_bad_arguments_name_the_choices():
+    from hinge_utils.widgets import loss_explorer, multiclass_explorer
+
+    with pytest.raises(ValueError, match="dataset must be one of"):
+        margin_explorer(dataset="moons")
+    with pytest.raises(ValueError, match="loss must be one of"):
+        margin_explorer(loss="hinge2")
+    with pytest.raises(ValueError, match=r"norm must be in \[0, 4\]; got 5"):
+        margin_explorer(norm=5)
+    with pytest.raises(TypeError, match="margin must be a real number; got str"):
+        margin_explorer(margin="1")
+    with pytest.raises(ValueError, match="loss must be one of"):
+        multiclass_explorer(loss="softmax")
+    with pytest.raises(ValueError, match=r"lam must be in \[0, 1\]"):
+        multiclass_explorer(lam=-0.1)
+    with pytest.raises(ValueError, match=r"tau must be in \[0.01, 3.16228\]"):
+        loss_explorer(tau=0.0)
+    with pytest.raises(ValueError, match="show must hold keys of CURVES"):
+        loss_explorer(show=("hinge", "huber"))
+
+
+def test_custom_data(explorer):
+    X = torch.tensor([[1.0, 1.0], [-1.0, -1.0]])
+    y = torch.tensor([1.0, -1.0])
+    ex = margin_explorer("mine", datasets={"mine": (X, y)}, angle=45.0, norm=1.0)
+    # m = (1 + 1) / sqrt(2) = 1.414 for both: beyond the margin, no loss
+    assert _bold(ex.readouts["loss"].value) == ["0.0000"]
+    assert _bold(ex.readouts["functional"].value) == ["1.414"]
+    ex.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The PNG encoder
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("channels", [3, 4])
+def test_encode_png_round_trips_through_pillow(channels):
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, size=(7, 5, channels), dtype=np.uint8)
+    decoded = np.asarray(Image.open(io.BytesIO(canvas_module.encode_png(pixels))))
+    np.testing.assert_array_equal(decoded, pixels)
+
+
+def test_encode_png_rejects_float_pixels():
+    with pytest.raises(ValueError, match="uint8 array of shape"):
+        canvas_module.encode_png(np.zeros((2, 2, 3)))
+
+
+def test_fit_moves_the_sliders_to_the_svm_optimum(explorer):
+    from sklearn.svm import SVC
+
+    _set(explorer, dataset="separable", loss="hinge", margin=1.0)
+    explorer.fit()
+    X, y = explorer.data
+    # scikit-learn's SVC minimises (1/2)||w||^2 + C sum hinge: lambda = 1 / (N C)
+    svc = SVC(kernel="linear", C=1 / (len(y) * explorer.fit_lambda), tol=1e-10)
+    svc.fit(X.numpy(), y.numpy())
+    np.testing.assert_allclose(explorer.w.numpy(), svc.coef_[0], rtol=1e-4, atol=1e-5)
+    assert explorer.b == pytest.approx(float(svc.intercept_[0]), abs=1e-4)
+    # the sliders show the optimum on their grid: 1 degree, 0.05, 0.05
+    w = svc.coef_[0]
+    assert explorer.controls["angle"].value == round(math.degrees(math.atan2(w[1], w[0])))
+    assert explorer.controls["norm"].value == pytest.approx(float(np.hypot(*w)), abs=0.025)
+    assert explorer.controls["bias"].value == pytest.approx(float(svc.intercept_[0]), abs=0.025)
+
+
+def test_fit_with_margin_two_is_twice_the_margin_one_optimum_with_lambda_doubled(explorer):
+    from hinge_utils.training import train_linear_svm
+
+    _set(explorer, dataset="overlapping", loss="hinge", margin=2.0)
+    explorer.fit()
+    X, y = explorer.data
+    # brute force check of the rescaling argument: the optimum of
+    # mean [2 - m]_+ + lam/2 ||w||^2 is 2 x the optimum of mean [1 - m]_+ + (2 lam)/2 ||w||^2
+    reference = train_linear_svm(X, y, lam=2 * explorer.fit_lambda)
+    w = 2 * reference.weight
+    torch.testing.assert_close(explorer.w, w.double())
+
+    def objective(w, b):
+        return float(torch.clamp(2.0 - y * (X @ w + b), min=0).mean()
+                     + explorer.fit_lambda / 2 * (w @ w))
+
+    best = objective(explorer.w, explorer.b)
+    for dw in (torch.tensor([0.01, 0.0]), torch.tensor([0.0, -0.01])):
+        assert objective(explorer.w + dw.double(), explorer.b) >= best - 1e-12
+    assert objective(explorer.w, explorer.b + 0.01) >= best - 1e-12
+    explorer.controls["margin"].value = 1.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Multi-class explorer
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def classes():
+    from hinge_utils.widgets import multiclass_explorer
+
+    ex = multiclass_explorer()
+    yield ex
+    ex.close()
+
+
+def _set_model(ex, W, b):
+    ex.set_params(torch.as_tensor(W, dtype=torch.float64), torch.as_tensor(b, dtype=torch.float64))
+
+
+def _ww_by_loop(scores, y, delta):
+    total = 0.0
+    for row, c in zip(scores.tolist(), y.tolist(), strict=True):
+        total += sum(max(0.0, s - row[c] + delta) for k, s in enumerate(row) if k != c)
+    return total / len(y)
+
+
+MODEL = ([[0.8, -0.3], [-0.6, 1.2], [0.2, -1.1]], [0.1, 0.4, -0.2])
+
+
+@pytest.mark.parametrize("delta", [1.0, 0.4])
+def test_multiclass_loss_readouts_match_torch_sklearn_and_a_loop(classes, delta):
+    from sklearn.metrics import hinge_loss as sk_hinge
+    from sklearn.metrics import log_loss
+
+    _set_model(classes, *MODEL)
+    classes.controls["margin"].value = delta
+    X, y = classes.X, classes.y
+    scores = X @ torch.tensor(MODEL[0], dtype=torch.float64).T + torch.tensor(MODEL[1]).double()
+    expected = {
+        "weston_watkins": _ww_by_loop(scores, y, delta),
+        "one_vs_all": sum(max(0.0, delta - (1 if k == c else -1) * s)
+                          for row, c in zip(scores.tolist(), y.tolist(), strict=True)
+                          for k, s in enumerate(row)) / len(y),
+        "cross_entropy": log_loss(y.numpy(), torch.softmax(scores, 1).numpy(), labels=[0, 1, 2]),
+    }
+    if delta == 1.0:
+        expected["crammer_singer"] = sk_hinge(y.numpy(), scores.numpy(), labels=[0, 1, 2])
+        torch.testing.assert_close(  # torch's multi_margin_loss divides the WW sum by K
+            torch.tensor(expected["weston_watkins"], dtype=torch.float64),
+            3 * torch.nn.functional.multi_margin_loss(scores, y))
+    for loss, value in expected.items():
+        classes.controls["loss"].value = loss
+        assert _bold(classes.readouts["data_loss"].value) == [f"{value:.4f}"], loss
+    classes.controls["margin"].value = 1.0
+    classes.controls["loss"].value = "weston_watkins"
+
+
+def test_multiclass_regularisation_objective_and_accuracy(classes):
+    _set_model(classes, *MODEL)
+    classes.controls["lam"].value = 0.3
+    W = torch.tensor(MODEL[0], dtype=torch.float64)
+    penalty = 0.3 / 2 * sum(v * v for row in MODEL[0] for v in row)
+    assert _bold(classes.readouts["regularization"].value) == [f"{penalty:.4f}"]
+    scores = classes.X @ W.T + torch.tensor(MODEL[1]).double()
+    data = _ww_by_loop(scores, classes.y, 1.0)
+    assert _bold(classes.readouts["objective"].value) == [f"{data + penalty:.4f}"]
+    correct = sum(int(max(range(3), key=lambda k, r=row: r[k]) == c)
+                  for row, c in zip(scores.tolist(), classes.y.tolist(), strict=True))
+    assert _bold(classes.readouts["accuracy"].value) == [str(correct)]
+    classes.controls["lam"].value = 0.1
+
+
+def test_multiclass_table_lists_every_sample_and_its_loss(classes):
+    _set_model(classes, *MODEL)
+    html = classes.table.value
+    rows = re.findall(r"<tr><td>(\d+)</td>.*?</tr>", html)
+    assert rows == [str(i) for i in range(len(classes.y))]
+    scores = classes.X @ torch.tensor(MODEL[0]).double().T + torch.tensor(MODEL[1]).double()
+    last_cells = re.findall(r"<td>(?:<b>)?([0-9.]+)(?:</b>)?</td></tr>", html)
+    for row, c, shown in zip(scores.tolist(), classes.y.tolist(), last_cells, strict=True):
+        by_hand = sum(max(0.0, s - row[c] + 1.0) for k, s in enumerate(row) if k != c)
+        assert shown == f"{by_hand:.3f}"
+
+
+def test_multiclass_step_is_one_gradient_step_of_the_objective(classes):
+    _set_model(classes, *MODEL)
+    classes.controls["loss"].value = "weston_watkins"
+    classes.controls["lam"].value = 0.1
+    classes.controls["lr"].value = 0.2
+    W = torch.tensor(MODEL[0], dtype=torch.float64, requires_grad=True)
+    b = torch.tensor(MODEL[1], dtype=torch.float64, requires_grad=True)
+    scores = classes.X @ W.T + b
+    objective = 3 * torch.nn.functional.multi_margin_loss(scores, classes.y) + 0.05 * (W * W).sum()
+    grad_W, grad_b = torch.autograd.grad(objective, (W, b))
+    frames = classes.frames
+    classes.step()
+    assert classes.frames == frames + 1  # nine sliders moved, one redraw
+    torch.testing.assert_close(classes.W, (W - 0.2 * grad_W).detach())
+    torch.testing.assert_close(classes.b, (b - 0.2 * grad_b).detach())
+    classes.reset()
+    torch.testing.assert_close(classes.W, torch.tensor(
+        [[1.0, -0.5], [-0.5, 1.5], [0.5, 0.5]], dtype=torch.float64))
+
+
+def test_class_regions_agree_with_the_argmax_on_a_grid():
+    from hinge_utils.widgets.multiclass import class_region
+
+    W = np.array([[0.8, -0.3], [-0.6, 1.2], [0.2, -1.1]])
+    b = np.array([0.1, 0.4, -0.2])
+    box = (-3.0, 3.0)
+    grid = np.stack(np.meshgrid(np.linspace(-2.95, 2.95, 60), np.linspace(-2.95, 2.95, 60)),
+                    -1).reshape(-1, 2)
+    winner = (grid @ W.T + b).argmax(1)
+    from matplotlib.path import Path as MplPath
+
+    for k in range(3):
+        polygon = class_region(W, b, k, box, box)
+        inside = MplPath(polygon).contains_points(grid, radius=-1e-9)
+        margin = np.sort(grid @ W.T + b, axis=1)
+        clear = margin[:, -1] - margin[:, -2] > 1e-6  # skip points on a tie line
+        np.testing.assert_array_equal(inside[clear], (winner == k)[clear])
+
+
+@pytest.mark.parametrize("loss", ["weston_watkins", "crammer_singer", "one_vs_all",
+                                  "cross_entropy"])
+def test_multiclass_slider_ends_draw_without_error(classes, loss):
+    classes.controls["loss"].value = loss
+    for name in ("w00", "w11", "b2", "margin", "lam", "lr"):
+        slider = classes.controls[name]
+        for end in (slider.min, slider.max):
+            slider.value = end
+            assert not re.search(r"nan|inf", classes.readouts["objective"].value)
+    _set_model(classes, np.zeros((3, 2)), np.zeros(3))  # all scores tie: every w_k = 0
+    classes.step(10)
+    Image.open(io.BytesIO(classes.png)).verify()
+    classes.reset()
+
+
+# ---------------------------------------------------------------------------------------------
+# Loss explorer
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def losses():
+    from hinge_utils.widgets import loss_explorer
+
+    ex = loss_explorer()
+    yield ex
+    ex.close()
+
+
+@pytest.mark.parametrize(("delta", "tau"), [(1.0, 0.5), (0.0, 1.0), (1.5, 0.05)])
+def test_loss_curves_match_torch_formulas(losses, delta, tau):
+    with losses.hold():
+        losses.controls["margin"].value = delta
+        losses.controls["tau"].value = tau
+    tau = losses.controls["tau"].value  # the log slider may round tau to its step
+    m = torch.from_numpy(losses.lines["hinge"][0].get_xdata())
+    hinge = losses.lines["hinge"][0].get_ydata()
+    np.testing.assert_allclose(hinge, torch.clamp(delta - m, min=0).numpy())
+    smooth = torch.nn.functional.softplus(delta - m, beta=1 / tau, threshold=1e9)
+    np.testing.assert_allclose(losses.lines["smoothed_hinge"][0].get_ydata(), smooth.numpy(),
+                               rtol=1e-9, atol=1e-12)
+    m_grad = m.clone().requires_grad_(True)
+    (slope,) = torch.autograd.grad(
+        torch.nn.functional.softplus(delta - m_grad, beta=1 / tau, threshold=1e9).sum(), m_grad)
+    np.testing.assert_allclose(losses.lines["smoothed_hinge"][1].get_ydata(), slope.numpy(),
+                               rtol=1e-9, atol=1e-12)
+    # the gap readout against the bound tau log 2 (reached at m = Delta when it is on the grid)
+    gap = float(_bold(losses.readouts["gap_hinge"].value)[0])
+    assert gap == pytest.approx(tau * math.log(2), abs=6e-4)
+    assert _bold(losses.readouts["bound"].value) == [f"{tau * math.log(2):.4f}"]
+
+
+def test_smoothed_hinge_is_cross_entropy_at_tau_one_margin_zero(losses):
+    with losses.hold():
+        losses.controls["margin"].value = 0.0
+        losses.controls["tau"].value = 1.0
+    assert _bold(losses.readouts["gap_cross_entropy"].value) == ["0.0000"]
+
+
+def test_ticking_curves_shows_and_hides_them(losses):
+    for key in ("exponential", "hinge"):
+        box = losses.controls[f"show_{key}"]
+        for value in (not box.value, box.value):
+            frames = losses.frames
+            box.value = value
+            assert losses.frames == frames + 1
+            assert losses.lines[key][0].get_visible() is value
+    for name, box in losses.controls.items():  # no curve at all is a valid state
+        if name.startswith("show_"):
+            box.value = False
+    assert "no curve" in losses.caption.value
+    assert not losses.canvas.figure.legends
+    Image.open(io.BytesIO(losses.png)).verify()
+    for name in ("show_hinge", "show_smoothed_hinge", "show_cross_entropy"):
+        losses.controls[name].value = True
+
+
+@pytest.mark.parametrize("name", ["margin", "tau"])
+def test_loss_slider_ends_draw_without_error(losses, name):
+    slider = losses.controls[name]
+    for end in (slider.min, slider.max):
+        slider.value = 10**end if name == "tau" else end
+        for line in losses.readouts.values():
+            assert not re.search(r"nan|inf", line.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# The app command
+# ---------------------------------------------------------------------------------------------
+
+
+def test_voila_command_listens_on_loopback_with_a_token_and_culls_kernels():
+    from hinge_utils.widgets.app import voila_command
+
+    command = voila_command("lesson.ipynb", open_browser=False)
+    assert "--Voila.ip=127.0.0.1" in command
+    assert "--token" in command  # Voila generates a token and prints the URL with it
+    assert "--no-browser" in command
+    assert "--MappingKernelManager.cull_connected=True" in command
+    assert any(a.startswith("--MappingKernelManager.cull_idle_timeout=") for a in command)
+    assert "--allow-root" not in command  # Voila has no such option
+    assert "--token=abc" in voila_command("lesson.ipynb", token="abc")
+    with pytest.raises(ValueError, match="empty token turns authentication off"):
+        voila_command("lesson.ipynb", token="")
+
+
+# ---------------------------------------------------------------------------------------------
+# Values computed in Python stay exact; their sliders only show them on the step grid
+# ---------------------------------------------------------------------------------------------
+
+
+def _sliders_on_their_grid(ex) -> None:
+    """A browser slider snaps what it is sent to its grid and sends that back: send grid values."""
+    from hinge_utils.widgets.base import snap_to_step
+
+    for name, control in ex.controls.items():
+        if type(control).__name__ == "FloatSlider":
+            assert control.value == snap_to_step(control.value, control.min, control.max,
+                                                 control.step), name
+
+
+def test_fit_keeps_the_exact_optimum_and_puts_sliders_on_their_grid(explorer):
+    from hinge_utils.training import train_linear_svm
+
+    _set(explorer, dataset="overlapping", loss="hinge", margin=1.0)
+    explorer.fit()
+    _sliders_on_their_grid(explorer)
+    X, y = explorer.data
+    reference = train_linear_svm(X, y, lam=explorer.fit_lambda)
+    torch.testing.assert_close(explorer.w, reference.weight.double())  # not rounded to 1 degree
+    assert explorer.b == pytest.approx(float(reference.bias), abs=1e-12)
+    assert explorer.controls["bias"].value != explorer.b  # the slider shows it rounded
+    # the browser echoes each slider's own (grid) value back: nothing changes
+    frames, w, b = explorer.frames, explorer.w, explorer.b
+    for name in ("angle", "norm", "bias"):
+        explorer.controls[name].value = explorer.controls[name].value
+    assert explorer.frames == frames
+    torch.testing.assert_close(explorer.w, w)
+    assert explorer.b == b
+
+
+def test_the_scale_lock_keeps_b_over_norm_exactly(explorer):
+    _set(explorer, dataset="overlapping", loss="hinge", scale_bias=True, angle=45.0, norm=1.0)
+    explorer.controls["bias"].value = 0.35
+    for norm in (1.35, 2.9, 0.05, 3.55):
+        explorer.controls["norm"].value = norm
+        assert explorer.b / norm == pytest.approx(0.35, rel=1e-12)
+        _sliders_on_their_grid(explorer)
+
+
+def test_multiclass_step_leaves_sliders_on_their_grid(classes):
+    classes.reset()
+    classes.step()
+    _sliders_on_their_grid(classes)
+    assert not torch.equal(classes.W, torch.tensor(
+        [[classes.controls[f"w{k}{j}"].value for j in range(2)] for k in range(3)],
+        dtype=torch.float64))  # the exact step, not its rounding
+    classes.reset()
+
+
+def test_a_browser_echo_with_float_noise_is_ignored(classes):
+    classes.reset()
+    classes.step()
+    W, frames = classes.W, classes.frames
+    slider = classes.controls["w00"]
+    slider.value = slider.value - 2e-16  # what the page sends back: 1.05 as 1.0499999999999998
+    assert classes.frames == frames
+    torch.testing.assert_close(classes.W, W, rtol=0, atol=0)
+    classes.reset()
