@@ -20,27 +20,25 @@ Layout of the output::
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
-import time
 from pathlib import Path
 
 import nbformat
-from lessons import Lesson, find_lessons
+from lessons import Lesson
 from nbconvert import HTMLExporter
 from pages import (
     DOCS,
     TEMPLATES,
     inline_markdown,
-    prepare_output,
     render_page,
     rewrite_lesson_links,
+    run_build,
+    start_build,
 )
 from traitlets.config import Config
 from vendor import asset_urls, copy_assets
 
-REPO = DOCS.parent
 SITE_TITLE = "Hinge loss, taught"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -158,12 +156,9 @@ def build_site(notebooks_dir: Path, out: Path) -> list[Path]:
     """Build the whole site into ``out``; return the lesson pages written, in order.
 
     Raises:
-        FileNotFoundError: ``notebooks_dir`` holds no ``.ipynb``.
+        FileNotFoundError, FileExistsError: as ``pages.start_build`` (no notebooks, unsafe ``out``).
     """
-    lessons = find_lessons(notebooks_dir)
-    if not lessons:
-        raise FileNotFoundError(f"no .ipynb in {notebooks_dir}: nothing to build")
-    prepare_output(out)
+    lessons = start_build(notebooks_dir, out)
     static = out / "_static"
     copy_assets(static)
     exporter = lesson_exporter()
@@ -175,22 +170,8 @@ def build_site(notebooks_dir: Path, out: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notebooks", type=Path, default=REPO / "notebooks",
-                        help="folder of executed .ipynb files (default: notebooks/)")
-    parser.add_argument("--out", type=Path, default=REPO / "build" / "site",
-                        help="output folder (default: build/site)")
-    args = parser.parse_args(argv)
-    start = time.perf_counter()
-    try:
-        pages = build_site(args.notebooks, args.out)
-    except (FileNotFoundError, FileExistsError, RuntimeError) as error:
-        print(f"build_site: {error}", file=sys.stderr)
-        return 1
-    seconds = time.perf_counter() - start
-    print(f"Built {len(pages)} lesson pages and index.html in {args.out} ({seconds:.1f} s).")
-    print(f"Open {(args.out / 'index.html').resolve().as_uri()}")
-    return 0
+    return run_build(build_site, argv, description=__doc__.splitlines()[0], out_name="site",
+                     built="lesson pages")
 
 
 if __name__ == "__main__":

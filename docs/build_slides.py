@@ -18,27 +18,25 @@ Layout of the output::
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
-import time
 from pathlib import Path
 
 import nbformat
-from lessons import Lesson, find_lessons
+from lessons import Lesson
 from nbconvert import SlidesExporter
 from pages import (
     DOCS,
     TEMPLATES,
     inline_markdown,
-    prepare_output,
     render_page,
     rewrite_lesson_links,
+    run_build,
+    start_build,
 )
 from traitlets.config import Config
 from vendor import asset_urls, copy_assets
 
-REPO = DOCS.parent
 COURSE_TITLE = "Hinge loss, taught"
 DECK_SUFFIX = ".slides.html"
 
@@ -82,12 +80,9 @@ def build_slides(notebooks_dir: Path, out: Path) -> list[Path]:
     """Build every deck and the index into ``out``; return the decks written, in order.
 
     Raises:
-        FileNotFoundError: ``notebooks_dir`` holds no ``.ipynb``.
+        FileNotFoundError, FileExistsError: as ``pages.start_build`` (no notebooks, unsafe ``out``).
     """
-    lessons = find_lessons(notebooks_dir)
-    if not lessons:
-        raise FileNotFoundError(f"no .ipynb in {notebooks_dir}: nothing to build")
-    prepare_output(out)
+    lessons = start_build(notebooks_dir, out)
     static = out / "_static"
     copy_assets(static, slides=True)
     for stylesheet in ("deck.css", "site.css"):
@@ -109,23 +104,8 @@ def build_slides(notebooks_dir: Path, out: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notebooks", type=Path, default=REPO / "notebooks",
-                        help="folder of executed .ipynb files (default: notebooks/)")
-    parser.add_argument("--out", type=Path, default=REPO / "build" / "slides",
-                        help="output folder (default: build/slides)")
-    args = parser.parse_args(argv)
-    start = time.perf_counter()
-    try:
-        decks = build_slides(args.notebooks, args.out)
-    except (FileNotFoundError, FileExistsError, RuntimeError) as error:
-        print(f"build_slides: {error}", file=sys.stderr)
-        return 1
-    seconds = time.perf_counter() - start
-    print(f"Built {len(decks)} decks and index.html in {args.out} ({seconds:.1f} s).")
-    index = (args.out / "index.html").resolve().as_uri()
-    print(f"Open {index}  (in a deck, S: speaker notes, F: full screen)")
-    return 0
+    return run_build(build_slides, argv, description=__doc__.splitlines()[0], out_name="slides",
+                     built="decks", open_note="  (in a deck, S: speaker notes, F: full screen)")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""What the site and the decks share: a safe output folder, links between lessons, plain pages.
+"""What the site and the decks share: a command line, a safe output folder, links between lessons,
+plain pages.
 
 ``prepare_output`` empties an output folder only when an earlier build made it (a marker file
 says so), so ``--out`` pointed at the wrong place cannot delete anything else.
@@ -6,15 +7,21 @@ says so), so ``--out`` pointed at the wrong place cannot delete anything else.
 
 from __future__ import annotations
 
+import argparse
 import re
 import shutil
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from lessons import Lesson, find_lessons
 from markupsafe import Markup
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 DOCS = Path(__file__).resolve().parent
+REPO = DOCS.parent
 TEMPLATES = DOCS / "templates"
 MARKER = ".built-from-notebooks"  # marks a folder these scripts may empty
 
@@ -39,6 +46,20 @@ def prepare_output(out: Path) -> None:
             )
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("Built from the notebooks by docs/build_*.py: safe to delete.\n")
+
+
+def start_build(notebooks_dir: Path, out: Path) -> list[Lesson]:
+    """The lessons in ``notebooks_dir``, in order, with ``out`` made ready (empty) for them.
+
+    Raises:
+        FileNotFoundError: ``notebooks_dir`` holds no ``.ipynb`` (``out`` is left untouched).
+        FileExistsError: ``out`` is not a folder these scripts may empty (see ``prepare_output``).
+    """
+    lessons = find_lessons(notebooks_dir)
+    if not lessons:
+        raise FileNotFoundError(f"no .ipynb in {notebooks_dir}: nothing to build")
+    prepare_output(out)
+    return lessons
 
 
 def rewrite_lesson_links(html: str, stems: set[str], suffix: str) -> str:
@@ -79,3 +100,36 @@ def render_page(template: str, out_file: Path, **context: object) -> None:
         keep_trailing_newline=True,
     )
     out_file.write_text(environment.get_template(template).render(**context), encoding="utf-8")
+
+
+def run_build(
+    build: Callable[[Path, Path], list[Path]],
+    argv: list[str] | None,
+    *,
+    description: str,
+    out_name: str,
+    built: str,
+    open_note: str = "",
+) -> int:
+    """A build script's command line: read ``--notebooks`` and ``--out``, build, say what was built.
+
+    ``build(notebooks_dir, out)`` returns the pages it wrote; ``built`` names them in the summary
+    (``"decks"``), ``out_name`` is the default ``--out`` under ``build/``. Returns the exit status:
+    0, or 1 with the error on stderr when the notebooks or the output folder are unusable.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--notebooks", type=Path, default=REPO / "notebooks",
+                        help="folder of executed .ipynb files (default: notebooks/)")
+    parser.add_argument("--out", type=Path, default=REPO / "build" / out_name,
+                        help=f"output folder (default: build/{out_name})")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    try:
+        written = build(args.notebooks, args.out)
+    except (FileNotFoundError, FileExistsError, RuntimeError) as error:
+        print(f"{build.__name__}: {error}", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - start
+    print(f"Built {len(written)} {built} and index.html in {args.out} ({seconds:.1f} s).")
+    print(f"Open {(args.out / 'index.html').resolve().as_uri()}{open_note}")
+    return 0

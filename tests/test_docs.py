@@ -34,14 +34,40 @@ REMOTE_CSS = re.compile(
     r"""@import\s+(?:url\()?\s*['"]?(?:https?:)?//|url\(\s*['"]?(?:https?:)?//""", re.IGNORECASE
 )
 
-pytestmark = [
-    pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks in notebooks/ yet: nothing to build"),
-    pytest.mark.skipif(
-        shutil.which("npm") is None and not STAMP.exists(),
-        reason="npm is not on PATH: the site's MathJax, require.js and widget renderer come from "
-        "the npm registry (docs/package-lock.json); install Node.js 18+ to run these tests",
-    ),
-]
+
+def needs_notebooks_and_npm(assets: str) -> list[pytest.MarkDecorator]:
+    """Skip a build's tests without notebooks to build, or without npm to fetch ``assets``."""
+    return [
+        pytest.mark.skipif(
+            not NOTEBOOKS, reason="no notebooks in notebooks/ yet: nothing to build"
+        ),
+        pytest.mark.skipif(
+            shutil.which("npm") is None and not STAMP.exists(),
+            reason=f"npm is not on PATH: {assets} come from the npm registry "
+            "(docs/package-lock.json); install Node.js 18+ to run these tests",
+        ),
+    ]
+
+
+def run_build_script(script: str, out: Path) -> Path:
+    """Run ``docs/<script> --out <out>`` as ``make`` does; fail with its output if it fails."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "docs" / script), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, f"docs/{script} failed:\n{done.stdout}\n{done.stderr}"
+    return out
+
+
+def file_stems(paths: list[Path]) -> list[str]:
+    """Test ids: ``01_the_margin`` for ``notebooks/01_the_margin.ipynb``."""
+    return [path.stem for path in paths]
+
+
+pytestmark = needs_notebooks_and_npm("the site's MathJax, require.js and widget renderer")
 
 
 class Page(HTMLParser):
@@ -146,25 +172,12 @@ def remote_css_files(static: Path) -> list[str]:
     ]
 
 
-def _ids(paths: list[Path]) -> list[str]:
-    return [path.stem for path in paths]
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("docs") / "site"
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "docs" / "build_site.py"), "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, f"docs/build_site.py failed:\n{done.stdout}\n{done.stderr}"
-    return out
+    return run_build_script("build_site.py", tmp_path_factory.mktemp("docs") / "site")
 
 
-@pytest.fixture(params=NOTEBOOKS, ids=_ids(NOTEBOOKS))
+@pytest.fixture(params=NOTEBOOKS, ids=file_stems(NOTEBOOKS))
 def lesson(request: pytest.FixtureRequest, site: Path) -> tuple[Path, Page]:
     notebook: Path = request.param
     page = site / f"{notebook.stem}.html"

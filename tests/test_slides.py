@@ -1,54 +1,38 @@
 """`make slides`: one projectable reveal.js deck per lesson, with everything it loads local.
 
 The decks are built once per session into a temporary folder by ``docs/build_slides.py``, exactly
-as ``make slides`` runs it. The HTML checks are shared with ``tests/test_docs.py``.
+as ``make slides`` runs it. The build, its skip conditions and the HTML checks are shared
+with ``tests/test_docs.py``.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from test_docs import Page, broken_references, remote_assets, remote_css_files
+from test_docs import (
+    NOTEBOOKS,
+    Page,
+    broken_references,
+    file_stems,
+    needs_notebooks_and_npm,
+    remote_assets,
+    remote_css_files,
+    run_build_script,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 LESSONS = [path for path in NOTEBOOKS if re.match(r"\d\d_", path.name)]
-STAMP = ROOT / "docs" / "node_modules" / ".lock-sha256"
 MIN_SLIDES = 6  # more than a handful
 # What nbconvert's reveal template loads, relative to reveal_url_prefix.
 REVEAL_FILES = ["dist/reveal.js", "dist/reveal.css", "plugin/notes/notes.js"]
 
-pytestmark = [
-    pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks in notebooks/ yet: nothing to build"),
-    pytest.mark.skipif(
-        shutil.which("npm") is None and not STAMP.exists(),
-        reason="npm is not on PATH: the decks' reveal.js, jQuery, require.js and MathJax come "
-        "from the npm registry (docs/package-lock.json); install Node.js 18+ to run these tests",
-    ),
-]
-
-
-def _ids(paths: list[Path]) -> list[str]:
-    return [path.stem for path in paths]
+pytestmark = needs_notebooks_and_npm("the decks' reveal.js, jQuery, require.js and MathJax")
 
 
 @pytest.fixture(scope="session")
 def decks(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("slides") / "slides"
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "docs" / "build_slides.py"), "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, f"docs/build_slides.py failed:\n{done.stdout}\n{done.stderr}"
-    return out
+    return run_build_script("build_slides.py", tmp_path_factory.mktemp("slides") / "slides")
 
 
 def _deck(decks: Path, notebook: Path) -> Path:
@@ -60,7 +44,7 @@ def test_one_deck_per_notebook(decks: Path) -> None:
     assert built == {f"{notebook.stem}.slides.html" for notebook in NOTEBOOKS}
 
 
-@pytest.mark.parametrize("notebook", LESSONS, ids=_ids(LESSONS))
+@pytest.mark.parametrize("notebook", LESSONS, ids=file_stems(LESSONS))
 def test_each_lesson_deck_has_more_than_a_handful_of_slides(decks: Path, notebook: Path) -> None:
     html = _deck(decks, notebook).read_text(encoding="utf-8")
     slides = len(re.findall(r"<section\b", html))
@@ -101,7 +85,7 @@ def test_reveal_and_friends_are_served_locally(decks: Path) -> None:
         assert any("MathJax.js" in src for src in scripts), scripts
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=file_stems(NOTEBOOKS))
 def test_deck_loads_nothing_from_the_network(decks: Path, notebook: Path) -> None:
     page = Page(_deck(decks, notebook))
     assert remote_assets(page) == []

@@ -4,9 +4,11 @@ This package imports matplotlib; ``import hinge_utils`` does not import this pac
 
 Every helper takes an optional ``ax`` (a new figure if None), draws in the course style (see
 :mod:`hinge_utils.plotting.style`), returns the artists it drew (so a caller or a test can read
-or update their data), and never calls ``plt.show()``.
+or update their data), and never calls ``plt.show()``. The plane geometry they draw with,
+:func:`line_in_box` and :func:`polygon_in_box`, is pure numpy and serves the widgets too.
 """
 
+from hinge_utils.plotting._geometry import line_in_box, polygon_in_box
 from hinge_utils.plotting.boundary import (
     DecisionBoundaryArtists,
     plot_decision_boundary,
@@ -48,12 +50,14 @@ __all__ = [
     "MulticlassArtists",
     "ReliabilityArtists",
     "freeze_layout",
+    "line_in_box",
     "plot_decision_boundary",
     "plot_gradient_magnitude",
     "plot_history",
     "plot_losses",
     "plot_multiclass_regions",
     "plot_reliability",
+    "polygon_in_box",
     "style",
     "update_decision_boundary",
     "use_style",

@@ -1,4 +1,5 @@
-r"""Plane geometry for the plots: a level line of :math:`f(x) = w^\top x + b` clipped to a box.
+r"""Plane geometry for the plots: a level line of :math:`f(x) = w^\top x + b`, or a convex
+region cut out by half-planes, clipped to a box.
 
 Pure numpy, no matplotlib: the endpoints are computed so that they satisfy
 :math:`w^\top x + b = \text{level}` up to rounding, and lie inside the axes limits, so a plot
@@ -7,9 +8,11 @@ never has to rely on matplotlib's clipping or autoscaling.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
-__all__ = ["band_in_box", "line_in_box", "padded_limits"]
+__all__ = ["band_in_box", "line_in_box", "padded_limits", "polygon_in_box"]
 
 _EMPTY = np.empty(0)
 
@@ -89,6 +92,45 @@ def _clip_polygon(vertices: np.ndarray, normal: np.ndarray, offset: float) -> np
     return np.array(kept).reshape(-1, 2)
 
 
+def polygon_in_box(
+    halfplanes: Iterable[tuple[np.ndarray, float]],
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+) -> np.ndarray:
+    r"""The convex polygon :math:`\{x \in \text{box} : n_i^\top x \leq c_i \text{ for every } i\}`.
+
+    The box is clipped by one half-plane :math:`n_i^\top x \leq c_i` after another
+    (Sutherland-Hodgman), so a vertex is either a corner of the box or where an edge crosses a
+    line :math:`n_i^\top x = c_i`. A class's decision region, where its score
+    :math:`w_k^\top x + b_k` is the highest, is the case :math:`n_j = w_j - w_k`,
+    :math:`c_j = b_k - b_j` for every other class :math:`j`.
+
+    Args:
+        halfplanes: pairs ``(normal, offset)``, ``normal`` of shape ``(2,)``; none gives the box.
+        xlim: ``(x1_min, x1_max)``.
+        ylim: ``(x2_min, x2_max)``.
+
+    Returns:
+        Vertices in order around the polygon, shape ``(K, 2)``; ``(0, 2)`` when the half-planes
+        leave nothing of the box (``K`` is 1 or 2 when they leave only a corner or an edge).
+
+    Examples::
+
+        >>> # x1 <= 1 cuts [0, 2] x [0, 1] to [0, 1] x [0, 1]; then x1 + x2 <= 1.5 cuts the
+        >>> # corner (1, 1) off along the line from (1, 0.5) to (0.5, 1)
+        >>> halfplanes = [(np.array([1.0, 0.0]), 1.0), (np.array([1.0, 1.0]), 1.5)]
+        >>> polygon_in_box(halfplanes, (0.0, 2.0), (0.0, 1.0)).tolist()
+        [[0.0, 0.0], [1.0, 0.0], [1.0, 0.5], [0.5, 1.0], [0.0, 1.0]]
+    """
+    polygon = np.array(
+        [[xlim[0], ylim[0]], [xlim[1], ylim[0]], [xlim[1], ylim[1]], [xlim[0], ylim[1]]],
+        dtype=float,
+    )
+    for normal, offset in halfplanes:
+        polygon = _clip_polygon(polygon, normal, offset)
+    return polygon
+
+
 def band_in_box(
     weight: np.ndarray,
     bias: float,
@@ -112,12 +154,11 @@ def band_in_box(
     w = np.asarray(weight, dtype=float)
     if not w.any():
         return np.empty((0, 2))
-    box = np.array(
-        [[xlim[0], ylim[0]], [xlim[1], ylim[0]], [xlim[1], ylim[1]], [xlim[0], ylim[1]]],
-        dtype=float,
+    band = polygon_in_box(
+        [(w, half_width - bias), (-w, half_width + bias)],  # -half_width <= w.x + b <= half_width
+        xlim,
+        ylim,
     )
-    upper = _clip_polygon(box, w, half_width - bias)  # w.x + b <= +half_width
-    band = _clip_polygon(upper, -w, half_width + bias)  # w.x + b >= -half_width
     return band if len(band) >= 3 else np.empty((0, 2))
 
 

@@ -37,7 +37,7 @@ from matplotlib.patches import Polygon
 from torch import Tensor
 
 from hinge_utils.functional import crammer_singer_loss, hinge_loss, weston_watkins_loss
-from hinge_utils.plotting._geometry import line_in_box
+from hinge_utils.plotting import line_in_box, polygon_in_box
 from hinge_utils.plotting.multiclass import plot_multiclass_regions
 from hinge_utils.plotting.style import CLASS_COLORS, CLASS_MARKERS, style
 from hinge_utils.widgets.base import (
@@ -154,22 +154,6 @@ REGION_ALPHA = 0.22
 """Opacity of the decision regions, as in :func:`hinge_utils.plotting.plot_multiclass_regions`."""
 
 
-def _clip(polygon: np.ndarray, normal: np.ndarray, offset: float) -> np.ndarray:
-    """Sutherland-Hodgman: the part of a convex polygon where ``normal . p <= offset``."""
-    if len(polygon) == 0:
-        return polygon
-    values = polygon @ normal - offset
-    kept: list[np.ndarray] = []
-    for i in range(len(polygon)):
-        j = (i + 1) % len(polygon)
-        if values[i] <= 0:
-            kept.append(polygon[i])
-        if (values[i] < 0 < values[j]) or (values[j] < 0 < values[i]):
-            share = values[i] / (values[i] - values[j])
-            kept.append(polygon[i] + (polygon[j] - polygon[i]) * share)
-    return np.array(kept, dtype=float).reshape(-1, 2)
-
-
 def class_region(W: np.ndarray, b: np.ndarray, k: int, xlim: tuple[float, float],
                  ylim: tuple[float, float]) -> np.ndarray:
     r"""The convex polygon of the box where class ``k`` has the highest score.
@@ -188,12 +172,8 @@ def class_region(W: np.ndarray, b: np.ndarray, k: int, xlim: tuple[float, float]
         >>> class_region(W, b, 0, (-1.0, 1.0), (0.0, 1.0)).tolist()
         [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]
     """
-    polygon = np.array([[xlim[0], ylim[0]], [xlim[1], ylim[0]], [xlim[1], ylim[1]],
-                        [xlim[0], ylim[1]]], dtype=float)
-    for j in range(len(W)):
-        if j != k:
-            polygon = _clip(polygon, W[j] - W[k], b[k] - b[j])
-    return polygon
+    others = [j for j in range(len(W)) if j != k]
+    return polygon_in_box([(W[j] - W[k], b[k] - b[j]) for j in others], xlim, ylim)
 
 
 DEFAULT_W = ((1.0, -0.5), (-0.5, 1.5), (0.5, 0.5))
