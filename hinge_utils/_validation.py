@@ -11,6 +11,12 @@ Two kinds of checks, as in torchmetrics:
 
 The public losses call the composite ``validate_binary_inputs`` / ``validate_class_inputs``, or
 skip them all with ``validate_args=False``.
+
+**Under torch.func transforms** (``vmap``, ``grad``, ``jacrev``) the metadata checks run on what the
+function sees (one sample's shape under ``vmap``), and the value checks on targets read the plain
+tensor beneath the transform's wrappers (:func:`values_beneath_transforms`): under ``vmap`` that is
+the whole batch of targets, checked in the same single pass as without a transform. A Python
+``bool`` of a batched tensor would be data-dependent control flow, which ``vmap`` refuses.
 """
 
 from __future__ import annotations
@@ -53,6 +59,38 @@ def check_p(p: object) -> None:
         raise ValueError(
             f"p must be 1 or 2; got {p!r}: use p=1 for the hinge, p=2 for the squared hinge"
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# torch.func transforms
+# ---------------------------------------------------------------------------------------------
+
+
+def is_transformed(x: torch.Tensor) -> bool:
+    """True if ``x`` is wrapped by a ``torch.func`` transform (``vmap``, ``grad``, ...).
+
+    >>> y = torch.tensor([[1, -1], [-1, 1]])
+    >>> is_transformed(y)
+    False
+    >>> torch.func.vmap(lambda row: torch.tensor(is_transformed(row)))(y)  # one per row
+    tensor([True, True])
+    """
+    return torch._C._functorch.is_functorch_wrapped_tensor(x)
+
+
+def values_beneath_transforms(x: torch.Tensor) -> torch.Tensor:
+    """The plain tensor beneath every ``torch.func`` wrapper of ``x``; ``x`` itself if unwrapped.
+
+    Under ``vmap`` it holds the values of the whole batch (the batch dimension included), so a
+    check that every value is valid can run on it with ordinary Python control flow.
+
+    >>> y = torch.tensor([[1, -1], [-1, 1]])
+    >>> torch.func.vmap(lambda row: values_beneath_transforms(row).sum())(y)  # 1 - 1 - 1 + 1
+    tensor([0, 0])
+    """
+    while is_transformed(x):
+        x = torch._C._functorch.get_unwrapped(x)
+    return x
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,7 +175,8 @@ def check_binary_targets(targets: torch.Tensor) -> None:
     """Raise unless the targets are real numbers, every one of them -1 or +1.
 
     Cheap: integer targets take two read-only reductions (an integer in [-1, 1] that is not 0 is
-    -1 or +1); floating targets take one pass, ``(targets.abs() == 1).all()``.
+    -1 or +1); floating targets take one pass, ``(targets.abs() == 1).all()``. Under ``vmap`` the
+    values of the whole batch are checked (:func:`values_beneath_transforms`).
     """
     if targets.dtype == torch.bool:
         raise TypeError(
@@ -148,9 +187,10 @@ def check_binary_targets(targets: torch.Tensor) -> None:
             f"binary targets must be real labels in {{-1, +1}}; got dtype {targets.dtype}: "
             "use an integer or floating-point tensor of -1 and +1"
         )
-    if targets.numel() == 0 or _all_plus_minus_one(targets):
+    plain = values_beneath_transforms(targets)
+    if plain.numel() == 0 or _all_plus_minus_one(plain):
         return
-    values = torch.unique(targets.detach()).tolist()  # error path only: may be slow
+    values = torch.unique(plain.detach()).tolist()  # error path only: may be slow
     found = _describe_values(values)
     if set(values) <= {0, 1}:
         fix = "use 2 * y - 1 to map {0, 1} to {-1, +1}"
@@ -182,7 +222,8 @@ def check_class_scores_shape(scores: torch.Tensor) -> None:
 def check_class_targets(scores: torch.Tensor, targets: torch.Tensor) -> None:
     """Raise unless the targets are integer class indices of shape ``(N,)`` in ``[0, K)``.
 
-    One pass over the ``N`` targets (``torch.aminmax``); the scores are not read.
+    One pass over the ``N`` targets (``torch.aminmax``); the scores are not read. Under ``vmap``
+    the targets of the whole batch are checked (:func:`values_beneath_transforms`).
     """
     num_samples, num_classes = scores.shape
     if targets.dtype == torch.bool or targets.is_floating_point() or targets.is_complex():
@@ -206,7 +247,7 @@ def check_class_targets(scores: torch.Tensor, targets: torch.Tensor) -> None:
         )
     if num_samples == 0:
         return
-    low, high = torch.aminmax(targets)
+    low, high = torch.aminmax(values_beneath_transforms(targets))
     if bool((low < 0) | (high >= num_classes)):
         raise ValueError(
             f"class targets must be in [0, K) = [0, {num_classes}); got min {int(low)}, "

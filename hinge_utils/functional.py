@@ -28,9 +28,31 @@ gradient through at the boundary, so a sample sitting exactly on the margin woul
 
 **Autograd.** The binary and Weston-Watkins losses are custom ``torch.autograd.Function`` objects
 whose backward is the analytic subgradient (faster than composing torch ops). Their backward is
-not itself differentiable: double backward (``create_graph=True`` followed by another backward)
-is not supported and raises. The losses are not differentiable with respect to ``targets`` or
-``weight``; passing either with ``requires_grad=True`` raises a ``ValueError``.
+not itself differentiable: double backward (``create_graph=True`` followed by another backward,
+or ``torch.func.grad`` of ``torch.func.grad``) is not supported and raises. The losses are not
+differentiable with respect to ``targets`` or ``weight``; passing either with
+``requires_grad=True`` raises a ``ValueError``.
+
+**torch.func.** Every loss works under ``torch.func.grad``, ``vmap``, ``vmap(grad(...))``
+(per-sample gradients) and ``jacrev``, with the same analytic backward (0 at the kink) and the
+same numbers as plain autograd. The custom Functions have the ``forward`` / ``setup_context`` form
+with ``generate_vmap_rule = True``; they multiply and scatter in place only tensors that no
+transform wraps (under ``vmap`` an in-place op cannot write a batched tensor into an unbatched
+one, and ``scatter_`` has no batching rule). Under the transforms the shape and dtype checks run
+on what the function sees (one sample under ``vmap``), and the value checks on the targets read
+the plain tensor beneath the transform's wrappers: under ``vmap``, the whole batch in one pass, so
+bad targets raise the same ``ValueError`` as without a transform. The custom Functions have no
+forward-mode rule: ``jvp``, ``jacfwd`` and ``hessian`` raise, as does ``functionalize``. A
+per-sample gradient is the gradient of a batch of one::
+
+    >>> w = torch.tensor([1.0, 2.0])
+    >>> x = torch.tensor([[3.0, -1.0], [0.5, -0.5], [1.0, 0.0]])  # scores x @ w = 1, -0.5, 1
+    >>> y = torch.tensor([-1, 1, 1])  # y*s = -1, -0.5 (both below 1: -y * x), 1 (the kink: 0)
+    >>> sample_loss = lambda w, x, y: hinge_loss((x @ w).unsqueeze(0), y.unsqueeze(0))
+    >>> torch.func.vmap(torch.func.grad(sample_loss), in_dims=(None, 0, 0))(w, x, y)  # -0. == 0
+    tensor([[ 3.0000, -1.0000],
+            [-0.5000,  0.5000],
+            [-0.0000, -0.0000]])
 
 **Empty batch.** With ``N = 0``: ``'sum'`` gives 0, ``'none'`` gives an empty tensor, ``'mean'``
 gives ``nan`` (0 / 0, as ``torch.tensor([]).mean()``). torch's own ``multi_margin_loss`` returns
@@ -45,14 +67,17 @@ Outputs keep the dtype (float32, float64) and device (CPU, CUDA) of ``scores``.
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import torch
 import torch.nn.functional as F
-from torch.autograd.function import FunctionCtx, once_differentiable
+from torch.autograd.function import FunctionCtx
 
 from hinge_utils._validation import (
     check_margin,
     check_p,
     check_reduction,
+    is_transformed,
     validate_binary_inputs,
     validate_class_inputs,
 )
@@ -101,13 +126,76 @@ def _labels_like(scores: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     return targets
 
 
-def _refuse_grad(ctx: FunctionCtx, position: int, name: str, loss: str) -> None:
-    """Raise if the ``position``-th input of a custom Function asks for a gradient."""
-    if ctx.needs_input_grad[position]:
+def _refuse_grad(tensor: torch.Tensor | None, name: str, loss: str) -> None:
+    """Raise if ``tensor``, an input the loss is not differentiable in, asks for a gradient."""
+    if tensor is not None and tensor.requires_grad:
         raise ValueError(
             f"{loss} is not differentiable with respect to {name}; got {name} with "
             f"requires_grad=True: pass {name}.detach()"
         )
+
+
+def _times(temporary: torch.Tensor, other: torch.Tensor) -> torch.Tensor:
+    """``temporary * other``, written into ``temporary`` (a fresh buffer) when ``other`` is plain.
+
+    Writing in place saves an allocation. Under ``vmap`` it fails when ``other`` is batched and
+    ``temporary`` is not (``jacrev`` batches only the incoming gradient), so a tensor wrapped by a
+    ``torch.func`` transform gets the out-of-place product.
+    """
+    if is_transformed(other):
+        return temporary * other
+    return temporary.mul_(other)
+
+
+def _scatter_into(
+    buffer: torch.Tensor, column: torch.Tensor, src: float | torch.Tensor
+) -> torch.Tensor:
+    """``buffer.scatter_(1, column, src)``, out of place under ``torch.func`` transforms.
+
+    ``vmap`` has a batching rule for ``scatter`` but not for ``scatter_`` (it would loop over the
+    batch). ``buffer`` is a fresh buffer, batched whenever ``column`` or ``src`` is.
+    """
+    if is_transformed(buffer):
+        return buffer.scatter(1, column, src)
+    return buffer.scatter_(1, column, src)
+
+
+_NOT_TWICE = (
+    "cannot differentiate twice: the backward of the hinge losses is their analytic subgradient, "
+    "which is not differentiable (double backward, grad of grad, hessian); for second derivatives "
+    "write the loss with torch ops, e.g. F.relu(margin - y * s).square().mean()"
+)
+
+
+class _AnalyticGrad(torch.autograd.Function):
+    """Base of the Functions that compute a loss's analytic gradient in its backward.
+
+    The gradient is a Function of its own so that differentiating it raises (its backward) instead
+    of giving 0 silently: under ``torch.func.grad(torch.func.grad(...))`` the outer transform sees
+    the tensors the inner backward reads, and ``@once_differentiable`` hides them. Subclasses take
+    ``scores`` as their last input, unread: it ties the gradient to the scores.
+    """
+
+    generate_vmap_rule = True
+
+    @classmethod
+    def compute(cls, *args: object) -> torch.Tensor:
+        """The gradient, through ``apply`` only when autograd records the backward.
+
+        That is ``create_graph=True`` or a ``torch.func`` transform; an ordinary backward runs
+        with grad mode off, has no graph to build, and skips the cost of ``apply``.
+        """
+        if torch.is_grad_enabled():
+            return cls.apply(*args)
+        return cls.forward(*args)
+
+    @staticmethod
+    def setup_context(ctx: FunctionCtx, inputs: tuple[object, ...], output: object) -> None:
+        """Nothing to save: the backward only raises."""
+
+    @staticmethod
+    def backward(ctx: FunctionCtx, *grad_outputs: torch.Tensor) -> NoReturn:
+        raise RuntimeError(_NOT_TWICE)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -115,37 +203,87 @@ def _refuse_grad(ctx: FunctionCtx, position: int, name: str, loss: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-class _BinaryHingeFunction(torch.autograd.Function):
-    """Per-sample ``max(0, margin - y * s) ** power`` for power 1 or 2.
+def _binary_hinge_terms(scores: torch.Tensor, labels: torch.Tensor, margin: float) -> torch.Tensor:
+    """``max(0, margin - y * s)``, elementwise, in one fused multiply-add and one clamp."""
+    start = torch.full((), margin, dtype=scores.dtype, device=scores.device)
+    return torch.addcmul(start, labels, scores, value=-1).clamp_min_(0)
 
-    Backward: ``d/ds = -y * power * h ** (power - 1)`` where ``h = max(0, margin - y * s) > 0``,
-    and 0 where ``h == 0`` (the kink included).
-    """
+
+class _BinaryHingeGrad(_AnalyticGrad):
+    """``d/ds = -y * power * h ** (power - 1)`` where ``h = max(0, margin - y * s) > 0``, and 0
+    where ``h == 0`` (the kink included), times the incoming gradient."""
 
     @staticmethod
     def forward(
-        ctx: FunctionCtx,
-        scores: torch.Tensor,
-        targets: torch.Tensor,
-        margin: float,
+        grad_output: torch.Tensor,
+        labels: torch.Tensor,
+        hinge: torch.Tensor,
         power: int,
+        scores: torch.Tensor,
     ) -> torch.Tensor:
-        _refuse_grad(ctx, 1, "targets", "the binary hinge loss")
-        start = torch.full((), margin, dtype=scores.dtype, device=scores.device)
-        hinge = torch.addcmul(start, targets, scores, value=-1).clamp_min_(0)  # max(0, m - y*s)
-        ctx.save_for_backward(targets, hinge)
-        ctx.power = power
-        return hinge if power == 1 else hinge.square()
+        # sign(h) is 1 where h > 0 and 0 at and beyond the margin, the kink included.
+        local = torch.sign(hinge) if power == 1 else hinge * 2
+        return _times(_times(local, labels), grad_output).neg_()
+
+
+class _HingeFunction(torch.autograd.Function):
+    """Per-sample ``h = max(0, margin - y * s)``; backward :class:`_BinaryHingeGrad`."""
+
+    generate_vmap_rule = True
 
     @staticmethod
-    @once_differentiable
+    def forward(scores: torch.Tensor, labels: torch.Tensor, margin: float) -> torch.Tensor:
+        return _binary_hinge_terms(scores, labels, margin)
+
+    @staticmethod
+    def setup_context(
+        ctx: FunctionCtx, inputs: tuple[torch.Tensor, torch.Tensor, float], output: torch.Tensor
+    ) -> None:
+        scores, labels, _ = inputs
+        ctx.save_for_backward(scores, labels, output)
+
+    @staticmethod
+    def backward(ctx: FunctionCtx, grad_output: torch.Tensor) -> tuple[torch.Tensor, None, None]:
+        scores, labels, hinge = ctx.saved_tensors
+        return _BinaryHingeGrad.compute(grad_output, labels, hinge, 1, scores), None, None
+
+
+class _SquaredHingeFunction(torch.autograd.Function):
+    """Per-sample ``h ** 2``, ``h = max(0, margin - y * s)``; backward :class:`_BinaryHingeGrad`.
+
+    The forward also returns ``h`` (not differentiable), the one way to save an intermediate for
+    backward in the ``setup_context`` form; the caller discards it.
+    """
+
+    generate_vmap_rule = True
+
+    @staticmethod
+    def forward(
+        scores: torch.Tensor, labels: torch.Tensor, margin: float
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        hinge = _binary_hinge_terms(scores, labels, margin)
+        return hinge.square(), hinge
+
+    @staticmethod
+    def setup_context(
+        ctx: FunctionCtx,
+        inputs: tuple[torch.Tensor, torch.Tensor, float],
+        output: tuple[torch.Tensor, torch.Tensor],
+    ) -> None:
+        scores, labels, _ = inputs
+        hinge = output[1]
+        ctx.mark_non_differentiable(hinge)
+        ctx.set_materialize_grads(False)  # no buffer of zeros for the hinge's absent gradient
+        ctx.save_for_backward(scores, labels, hinge)
+
+    @staticmethod
     def backward(
-        ctx: FunctionCtx, grad_output: torch.Tensor
-    ) -> tuple[torch.Tensor, None, None, None]:
-        targets, hinge = ctx.saved_tensors
-        # sign(h) is 1 where h > 0 and 0 at and beyond the margin, the kink included.
-        local = torch.sign(hinge) if ctx.power == 1 else hinge * 2
-        return local.mul_(targets).mul_(grad_output).neg_(), None, None, None
+        ctx: FunctionCtx, grad_output: torch.Tensor | None, _grad_hinge: None
+    ) -> tuple[torch.Tensor | None, None, None]:
+        if grad_output is None:  # undefined: the loss took no part in what is differentiated
+            return None, None, None
+        scores, labels, hinge = ctx.saved_tensors
+        return _BinaryHingeGrad.compute(grad_output, labels, hinge, 2, scores), None, None
 
 
 def _binary_hinge(
@@ -160,8 +298,12 @@ def _binary_hinge(
     check_reduction(reduction)
     if validate_args:
         validate_binary_inputs(scores, targets)
+    _refuse_grad(targets, "targets", "the binary hinge loss")
     labels = _labels_like(scores, targets)
-    per_sample = _BinaryHingeFunction.apply(scores, labels, float(margin), power)
+    if power == 1:
+        per_sample = _HingeFunction.apply(scores, labels, float(margin))
+    else:
+        per_sample, _ = _SquaredHingeFunction.apply(scores, labels, float(margin))
     return reduce_loss(per_sample, reduction)
 
 
@@ -325,46 +467,75 @@ def hinge_subgradient(
 # ---------------------------------------------------------------------------------------------
 
 
-class _WestonWatkinsFunction(torch.autograd.Function):
-    """Per-sample Weston-Watkins loss with the analytic subgradient (0 where a term is 0).
-
-    With ``h_k = max(0, s_k - s_c + margin)`` (``h_c = 0``) and ``g`` the incoming gradient
-    times ``w_c``: ``d/ds_k = g * p * h_k ** (p - 1)`` for ``k != c`` where ``h_k > 0`` and
-    ``d/ds_c = -sum_{k != c} d/ds_k``.
-    """
+class _WestonWatkinsGrad(_AnalyticGrad):
+    """With ``h_k = max(0, s_k - s_c + margin)`` (``h_c = 0``) and ``g`` the incoming gradient
+    times ``w_c``: ``d/ds_k = g * p * h_k ** (p - 1)`` for ``k != c`` where ``h_k > 0`` (0 where
+    the term is 0) and ``d/ds_c = -sum_{k != c} d/ds_k``."""
 
     @staticmethod
     def forward(
-        ctx: FunctionCtx,
+        grad_output: torch.Tensor,
+        index: torch.Tensor,
+        hinge: torch.Tensor,
+        p: int,
+        sample_weight: torch.Tensor | None,
+        scores: torch.Tensor,
+    ) -> torch.Tensor:
+        scale = grad_output if sample_weight is None else grad_output * sample_weight
+        # p = 1: sign(h) is 1 where the term is > 0 and 0 at the kink; p = 2: 2 h.
+        grad = torch.sign(hinge) if p == 1 else hinge * 2
+        grad = _times(grad, scale.unsqueeze(1))
+        minus_rest = grad.sum(1, keepdim=True).neg_()
+        return _scatter_into(grad, index.unsqueeze(1), minus_rest)  # true class: minus the rest
+
+
+class _WestonWatkinsFunction(torch.autograd.Function):
+    """Per-sample Weston-Watkins loss; backward :class:`_WestonWatkinsGrad`.
+
+    The forward also returns the ``(N, K)`` terms ``h`` (not differentiable), the one way to save
+    an intermediate for backward in the ``setup_context`` form; the caller discards it.
+    """
+
+    generate_vmap_rule = True
+
+    @staticmethod
+    def forward(
         scores: torch.Tensor,
         index: torch.Tensor,
         margin: float,
         p: int,
         sample_weight: torch.Tensor | None,
-    ) -> torch.Tensor:
-        _refuse_grad(ctx, 4, "weight", "weston_watkins_loss")
-        index = index.unsqueeze(1)
-        threshold = scores.gather(1, index).sub_(margin)  # s_c - margin, shape (N, 1)
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        column = index.unsqueeze(1)
+        threshold = scores.gather(1, column).sub_(margin)  # s_c - margin, shape (N, 1)
         hinge = torch.sub(scores, threshold)  # s_k - s_c + margin
-        hinge.scatter_(1, index, 0).clamp_min_(0)  # the true class is no rival; max(0, .)
+        hinge = _scatter_into(hinge, column, 0).clamp_min_(0)  # the true class is no rival
         per_sample = hinge.sum(1) if p == 1 else torch.linalg.vecdot(hinge, hinge)
         if sample_weight is not None:
-            per_sample.mul_(sample_weight)
-        ctx.save_for_backward(index, hinge, sample_weight)
-        ctx.p = p
-        return per_sample
+            per_sample = _times(per_sample, sample_weight)
+        return per_sample, hinge
 
     @staticmethod
-    @once_differentiable
+    def setup_context(
+        ctx: FunctionCtx,
+        inputs: tuple[torch.Tensor, torch.Tensor, float, int, torch.Tensor | None],
+        output: tuple[torch.Tensor, torch.Tensor],
+    ) -> None:
+        scores, index, _, p, sample_weight = inputs
+        hinge = output[1]
+        ctx.mark_non_differentiable(hinge)
+        ctx.set_materialize_grads(False)  # no (N, K) buffer of zeros for the hinge's gradient
+        ctx.save_for_backward(scores, index, hinge, sample_weight)
+        ctx.p = p
+
+    @staticmethod
     def backward(
-        ctx: FunctionCtx, grad_output: torch.Tensor
-    ) -> tuple[torch.Tensor, None, None, None, None]:
-        index, hinge, sample_weight = ctx.saved_tensors
-        scale = grad_output if sample_weight is None else grad_output * sample_weight
-        # p = 1: sign(h) is 1 where the term is > 0 and 0 at the kink; p = 2: 2 h.
-        grad = torch.sign(hinge) if ctx.p == 1 else hinge * 2
-        grad.mul_(scale.unsqueeze(1))
-        grad.scatter_(1, index, grad.sum(1, keepdim=True).neg_())  # true class: minus the rest
+        ctx: FunctionCtx, grad_output: torch.Tensor | None, _grad_hinge: None
+    ) -> tuple[torch.Tensor | None, None, None, None, None]:
+        if grad_output is None:  # undefined: the loss took no part in what is differentiated
+            return None, None, None, None, None
+        scores, index, hinge, sample_weight = ctx.saved_tensors
+        grad = _WestonWatkinsGrad.compute(grad_output, index, hinge, ctx.p, sample_weight, scores)
         return grad, None, None, None, None
 
 
@@ -426,7 +597,10 @@ def weston_watkins_loss(
         validate_class_inputs(scores, targets, weight)
     index = targets.long()  # exact for any integer dtype; gather needs int64
     sample_weight = None if weight is None else weight[index]
-    per_sample = _WestonWatkinsFunction.apply(scores, index, float(margin), int(p), sample_weight)
+    _refuse_grad(sample_weight, "weight", "weston_watkins_loss")
+    per_sample, _ = _WestonWatkinsFunction.apply(
+        scores, index, float(margin), int(p), sample_weight
+    )
     return reduce_loss(per_sample, reduction)
 
 

@@ -9,6 +9,7 @@ the seed's examples worked by hand.
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 import torch
@@ -634,3 +635,219 @@ def test_module_reprs():
     assert repr(WestonWatkinsLoss(weight=torch.ones(100))) == (
         "WestonWatkinsLoss(margin=1.0, p=1, weight=<tensor of shape (100,)>, reduction='mean')"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# torch.func transforms: grad, vmap, vmap(grad) per-sample gradients, jacrev
+# ---------------------------------------------------------------------------------------------
+
+# Multiples of 1/4 times these weights: every score below is exact in float64.
+FUNC_WEIGHTS = [0.5, -0.25, 1.0]
+
+
+def dyadic_binary_problem(margin, n=10, seed=0):
+    """Features x, weights w, labels y; y * (x @ w) is exactly the margin in rows 0 and 1."""
+    generator = torch.Generator().manual_seed(seed)
+    features = torch.randint(-8, 9, (n, 3), generator=generator).double() / 4
+    labels = torch.randint(0, 2, (n,), generator=generator) * 2 - 1
+    features[0], labels[0] = torch.tensor([2.0 * margin, 0.0, 0.0]), 1  # s = margin
+    features[1], labels[1] = torch.tensor([0.0, 4.0 * margin, 0.0]), -1  # s = -margin
+    features[2], labels[2] = torch.tensor([4.0 * margin, 0.0, 0.0]), 1  # s = 2 * margin: beyond
+    return features, torch.tensor(FUNC_WEIGHTS, dtype=torch.float64), labels
+
+
+def naive_binary_weight_gradients(features, weights, labels, margin, power):
+    """Per sample, d/dw max(0, m - y x.w) ** p: -p y (m - y x.w) ** (p - 1) x where y x.w < m,
+    else 0 (0 at the kink). A loop over Python floats (exact for these dyadic numbers)."""
+    rows = []
+    for x, y in zip(features.tolist(), labels.tolist(), strict=True):
+        functional = y * sum(x_j * w_j for x_j, w_j in zip(x, weights.tolist(), strict=True))
+        factor = -power * y * (margin - functional) ** (power - 1) if functional < margin else 0.0
+        rows.append([factor * x_j for x_j in x])
+    return torch.tensor(rows, dtype=torch.float64)
+
+
+def autograd_loop(loss_of_sample, inputs):
+    """Row i: the gradient of loss_of_sample(leaf, i) at leaf = inputs[i], by plain autograd."""
+    rows = []
+    for i, row in enumerate(inputs):
+        leaf = row.detach().clone().requires_grad_()
+        loss_of_sample(leaf, i).backward()
+        rows.append(leaf.grad)
+    return torch.stack(rows)
+
+
+@pytest.mark.parametrize("validate_args", [True, False])
+@pytest.mark.parametrize("margin", [1.0, 0.5])
+@pytest.mark.parametrize("loss", [hinge_loss, squared_hinge_loss])
+def test_per_sample_gradients_vmap_grad(loss, margin, validate_args):
+    features, weights, labels = dyadic_binary_problem(margin)
+    power = 1 if loss is hinge_loss else 2
+
+    def sample_loss(w, x, y):  # a batch of one: scores (1,), targets (1,)
+        return loss((x @ w).unsqueeze(0), y.unsqueeze(0), margin, validate_args=validate_args)
+
+    per_sample = torch.func.vmap(torch.func.grad(sample_loss), in_dims=(None, 0, 0))(
+        weights, features, labels
+    )
+    by_loop = autograd_loop(
+        lambda w, i: sample_loss(w, features[i], labels[i]), weights.expand(len(labels), 3)
+    )
+    by_hand = naive_binary_weight_gradients(features, weights, labels, margin, power)
+    torch.testing.assert_close(per_sample, by_loop, rtol=0, atol=0)
+    torch.testing.assert_close(per_sample, by_hand, rtol=0, atol=0)
+    assert (per_sample[:3] == 0).all()  # on the margin (rows 0, 1) and beyond it (row 2)
+    assert (per_sample[3:] != 0).any()  # and not every sample is safe
+
+
+@pytest.mark.parametrize("loss", [hinge_loss, squared_hinge_loss])
+def test_vmap_over_a_batch_of_weight_vectors(loss):
+    features, weights, labels = dyadic_binary_problem(1.0, n=12, seed=3)
+    generator = torch.Generator().manual_seed(4)
+    batch = torch.randint(-8, 9, (5, 3), generator=generator).double() / 4
+    batch[0] = weights  # rows 0 and 1 of the features sit on the kink for this one
+    power = 1 if loss is hinge_loss else 2
+
+    def relu_composite(w, _=None):  # torch's relu has gradient 0 at the kink, as ours
+        return (F.relu(1.0 - labels * (features @ w)) ** power).mean()
+
+    values = torch.func.vmap(lambda w: loss(features @ w, labels))(batch)
+    gradients = torch.func.vmap(torch.func.grad(lambda w: loss(features @ w, labels)))(batch)
+    torch.testing.assert_close(values, torch.stack([relu_composite(w) for w in batch]))
+    torch.testing.assert_close(gradients, autograd_loop(relu_composite, batch))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+@pytest.mark.parametrize("with_weight", [False, True])
+@pytest.mark.parametrize("p", [1, 2])
+def test_weston_watkins_torch_func_grad_matches_torch_autograd(p, with_weight, reduction):
+    scores, targets = random_class_problem(6, 3, seed=41)
+    # rows 0 and 1 put one term each exactly on the hinge (see the kink tests above)
+    scores[:2] = torch.tensor([[2.0, 1.0, 1.5], [-0.5, 0.5, -1.0]], dtype=torch.float64)
+    targets[:2] = torch.tensor([0, 1])
+    weight = torch.tensor([0.5, 2.0, 1.5], dtype=torch.float64) if with_weight else None
+
+    def ours(s):
+        return weston_watkins_loss(s, targets, 1.0, p, weight, reduction)
+
+    def theirs(s, _=None):
+        return 3 * F.multi_margin_loss(s, targets, p=p, weight=weight, reduction=reduction)
+
+    got = torch.func.grad(ours)(scores)
+    torch.testing.assert_close(got, autograd_loop(theirs, scores.unsqueeze(0))[0])
+    torch.testing.assert_close(got, autograd_loop(lambda s, _: ours(s), scores.unsqueeze(0))[0])
+
+
+@pytest.mark.filterwarnings("error")  # a missing batching rule (slow fallback) warns: fail
+@pytest.mark.parametrize("p", [1, 2])
+def test_class_losses_per_sample_gradients(p):
+    scores, targets = random_class_problem(7, 4, seed=43)
+    scores[0] = torch.tensor([2.0, 1.0, 1.5, -3.0], dtype=torch.float64)  # on the hinge
+    targets[0] = 0
+    weight = torch.tensor([0.5, 1.0, 2.0, 1.5], dtype=torch.float64)
+
+    def ww_row(s, c):
+        return weston_watkins_loss(s.unsqueeze(0), c.unsqueeze(0), p=p, weight=weight)
+
+    def torch_row(s, c):
+        return 4 * F.multi_margin_loss(s.unsqueeze(0), c.unsqueeze(0), p=p, weight=weight)
+
+    def cs_row(s, c):
+        return crammer_singer_loss(s.unsqueeze(0), c.unsqueeze(0))
+
+    ww = torch.func.vmap(torch.func.grad(ww_row))(scores, targets)
+    cs = torch.func.vmap(torch.func.grad(cs_row))(scores, targets)
+    torch.testing.assert_close(ww, autograd_loop(lambda s, i: torch_row(s, targets[i]), scores))
+    torch.testing.assert_close(cs, autograd_loop(lambda s, i: cs_row(s, targets[i]), scores))
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("p", [1, 2])
+def test_weston_watkins_vmap_over_class_weights(p):
+    # Only the weights are batched: the scores and their (N, K) terms are shared.
+    scores, targets = random_class_problem(5, 3, seed=47)
+    weights = torch.tensor([[1.0, 1.0, 1.0], [0.5, 2.0, 1.5], [3.0, 0.25, 1.0]]).double()
+
+    def ours(s, w):
+        return weston_watkins_loss(s, targets, p=p, weight=w)
+
+    def theirs(s, w):
+        return 3 * F.multi_margin_loss(s, targets, p=p, weight=w)
+
+    values = torch.func.vmap(ours, in_dims=(None, 0))(scores, weights)
+    gradients = torch.func.vmap(torch.func.grad(ours), in_dims=(None, 0))(scores, weights)
+    torch.testing.assert_close(values, torch.stack([theirs(scores, w) for w in weights]))
+    torch.testing.assert_close(
+        gradients, autograd_loop(lambda s, i: theirs(s, weights[i]), scores.expand(3, 5, 3))
+    )
+
+
+def test_jacrev_of_per_sample_losses():
+    # jacrev batches only the incoming gradient: the backward must not write it in place.
+    features, weights, labels = dyadic_binary_problem(1.0)
+    scores = features @ weights
+    jacobian = torch.func.jacrev(lambda s: hinge_loss(s, labels, reduction="none"))(scores)
+    # by hand: diagonal, -y where y*s < 1, 0 elsewhere (rows 0-2 on and beyond the margin)
+    expected = torch.diag(torch.where(labels * scores < 1, -labels, 0).double())
+    torch.testing.assert_close(jacobian, expected, rtol=0, atol=0)
+
+    class_scores, targets = random_class_problem(4, 3, seed=53)
+    got = torch.func.jacrev(lambda s: weston_watkins_loss(s, targets, p=2, reduction="none"))(
+        class_scores
+    )
+    expected = torch.autograd.functional.jacobian(
+        lambda s: 3 * F.multi_margin_loss(s, targets, p=2, reduction="none"), class_scores
+    )
+    torch.testing.assert_close(got, expected)
+
+
+def test_target_checks_under_vmap():
+    scores = torch.randn(3, 4)
+    # Value checks see the whole batch: one bad row among good ones is found and named.
+    targets = torch.tensor([[1, -1, 1, -1], [1, 1, 1, 1], [0, 1, 0, 1]])
+    with pytest.raises(ValueError, match=re.escape("got values {-1, 0, 1}: map your two classes")):
+        torch.func.vmap(hinge_loss)(scores, targets)
+    with pytest.raises(ValueError, match=re.escape("got values {0, 1}: use 2 * y - 1")):
+        torch.func.vmap(torch.func.grad(hinge_loss))(scores, (targets + 1) // 2)
+    # Shape checks run on what one sample sees: (4,) scores against (4, 1) targets.
+    with pytest.raises(ValueError, match=re.escape("has shape (4, 1) but scores has shape (4,)")):
+        torch.func.vmap(hinge_loss)(scores, targets.unsqueeze(-1))
+    class_targets = torch.tensor([[0, 1], [2, 3]])  # 3 is out of range for K = 3
+    with pytest.raises(ValueError, match=re.escape("got min 0, max 3")):
+        torch.func.vmap(weston_watkins_loss)(torch.randn(2, 2, 3), class_targets)
+    # validate_args=False skips the value checks, under vmap as without it
+    torch.func.vmap(lambda s, y: hinge_loss(s, y, validate_args=False))(scores, targets)
+
+
+def test_binary_helpers_under_vmap():
+    scores = torch.tensor([[1.5, -0.5], [1.0, 0.3]])
+    targets = torch.tensor([[1, -1], [1, -1]])
+    margins = torch.func.vmap(functional_margin)(scores, targets)
+    subgradients = torch.func.vmap(hinge_subgradient)(scores, targets)
+    # by hand: y*s = 1.5, 0.5 | 1.0, -0.3  ->  subgradient 0, -(-1) | 0 (kink), -(-1)
+    torch.testing.assert_close(margins, torch.tensor([[1.5, 0.5], [1.0, -0.3]]))
+    torch.testing.assert_close(subgradients, torch.tensor([[0.0, 1.0], [0.0, 1.0]]))
+
+
+@pytest.mark.parametrize("loss", [hinge_loss, squared_hinge_loss, weston_watkins_loss])
+def test_grad_of_grad_is_refused(loss):
+    # The backward is the analytic subgradient, not differentiable: raise, never a silent 0.
+    if loss is weston_watkins_loss:
+        scores, targets = random_class_problem(4, 3, seed=59)
+    else:
+        scores, targets = random_binary_problem(6, seed=59)
+    inner = torch.func.grad(lambda s: loss(s, targets))
+    with pytest.raises(RuntimeError, match="differentiate twice"):
+        torch.func.grad(lambda s: inner(s).sum())(scores)
+
+
+def test_torch_func_grad_refuses_targets_and_weight():
+    scores, targets = random_binary_problem(4, seed=61)
+    with pytest.raises(ValueError, match=re.escape("pass targets.detach()")):
+        torch.func.grad(hinge_loss, argnums=1)(scores, targets.double())
+    class_scores, class_targets = random_class_problem(4, 3, seed=61)
+    weight = torch.ones(3, dtype=torch.float64)
+    with pytest.raises(ValueError, match=re.escape("pass weight.detach()")):
+        torch.func.grad(lambda w: weston_watkins_loss(class_scores, class_targets, weight=w))(
+            weight
+        )
