@@ -557,13 +557,13 @@ def test_loss_curves_match_torch_formulas(losses, delta, tau):
     m = torch.from_numpy(losses.lines["hinge"][0].get_xdata())
     hinge = losses.lines["hinge"][0].get_ydata()
     np.testing.assert_allclose(hinge, torch.clamp(delta - m, min=0).numpy())
-    smooth = torch.nn.functional.softplus(delta - m, beta=1 / tau, threshold=1e9)
-    np.testing.assert_allclose(losses.lines["smoothed_hinge"][0].get_ydata(), smooth.numpy(),
+    softplus = torch.nn.functional.softplus(delta - m, beta=1 / tau, threshold=1e9)
+    np.testing.assert_allclose(losses.lines["softplus_hinge"][0].get_ydata(), softplus.numpy(),
                                rtol=1e-9, atol=1e-12)
     m_grad = m.clone().requires_grad_(True)
     (slope,) = torch.autograd.grad(
         torch.nn.functional.softplus(delta - m_grad, beta=1 / tau, threshold=1e9).sum(), m_grad)
-    np.testing.assert_allclose(losses.lines["smoothed_hinge"][1].get_ydata(), slope.numpy(),
+    np.testing.assert_allclose(losses.lines["softplus_hinge"][1].get_ydata(), slope.numpy(),
                                rtol=1e-9, atol=1e-12)
     # the gap readout against the bound tau log 2 (reached at m = Delta when it is on the grid)
     gap = float(_bold(losses.readouts["gap_hinge"].value)[0])
@@ -571,11 +571,14 @@ def test_loss_curves_match_torch_formulas(losses, delta, tau):
     assert _bold(losses.readouts["bound"].value) == [f"{tau * math.log(2):.4f}"]
 
 
-def test_smoothed_hinge_is_cross_entropy_at_tau_one_margin_zero(losses):
+def test_softplus_hinge_is_cross_entropy_at_tau_one_margin_zero(losses):
     with losses.hold():
         losses.controls["margin"].value = 0.0
         losses.controls["tau"].value = 1.0
     assert _bold(losses.readouts["gap_cross_entropy"].value) == ["0.0000"]
+    # lesson 3's name: the "smooth hinge" there is Rennie & Srebro's, a different loss
+    assert losses.readouts["gap_cross_entropy"].value.startswith("largest gap, softplus hinge")
+    assert losses.controls["show_softplus_hinge"].description == "softplus hinge"
 
 
 def test_ticking_curves_shows_and_hides_them(losses):
@@ -592,7 +595,7 @@ def test_ticking_curves_shows_and_hides_them(losses):
     assert "no curve" in losses.caption.value
     assert not losses.canvas.figure.legends
     Image.open(io.BytesIO(losses.png)).verify()
-    for name in ("show_hinge", "show_smoothed_hinge", "show_cross_entropy"):
+    for name in ("show_hinge", "show_softplus_hinge", "show_cross_entropy"):
         losses.controls[name].value = True
 
 

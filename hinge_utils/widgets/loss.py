@@ -5,8 +5,8 @@ explorer plots the chosen ones, :math:`L(m)` on the left and :math:`dL/dm` on th
 sliders:
 
 * :math:`\Delta` moves the corner of the hinge family: the hinge :math:`[\Delta - m]_+`, the
-  squared hinge :math:`[\Delta - m]_+^2` and the smoothed hinge below;
-* the temperature :math:`\tau` of the smoothed (softplus) hinge
+  squared hinge :math:`[\Delta - m]_+^2` and the softplus hinge below;
+* the temperature :math:`\tau` of the softplus hinge
 
 .. math::
     L_\tau(m) = \tau \log\!\left(1 + e^{(\Delta - m)/\tau}\right),
@@ -40,19 +40,26 @@ from hinge_utils.widgets.base import (
 )
 from hinge_utils.widgets.canvas import PngCanvas
 
-__all__ = ["CURVES", "LossExplorer", "loss_explorer", "smoothed_hinge"]
+__all__ = ["CURVES", "LossExplorer", "loss_explorer", "softplus_hinge"]
 
 Curve = Callable[[Tensor, float, float], Tensor]
 
 
-def smoothed_hinge(m: Tensor, margin: float = 1.0, tau: float = 0.25) -> Tensor:
-    r"""The softplus-smoothed hinge with its corner at :math:`\Delta`.
+def softplus_hinge(m: Tensor, margin: float = 1.0, tau: float = 0.25) -> Tensor:
+    r"""The softplus hinge with its corner at :math:`\Delta`.
 
     .. math::
         L_\tau(m) = \tau \log\!\left(1 + e^{(\Delta - m)/\tau}\right)
 
     It is :func:`hinge_utils.zoo.softplus_hinge` (corner at 1) shifted to the corner
-    :math:`\Delta`: :math:`L_\tau(m) = \text{softplus\_hinge}(m + 1 - \Delta, \tau)`.
+    :math:`\Delta`: :math:`L_\tau(m) = \text{zoo.softplus\_hinge}(m + 1 - \Delta, \tau)`.
+    Not to be confused with the smooth hinge of Rennie & Srebro
+    (:func:`hinge_utils.zoo.smooth_hinge`), a different loss.
+
+    Args:
+        m: margins :math:`y\,f(x)`, a floating-point tensor.
+        margin: the corner :math:`\Delta`. Default: ``1.0``.
+        tau: temperature :math:`\tau > 0`. Default: ``0.25``.
 
     Shape:
         - Input: any shape; Output: same shape and dtype.
@@ -61,13 +68,13 @@ def smoothed_hinge(m: Tensor, margin: float = 1.0, tau: float = 0.25) -> Tensor:
 
         >>> m = torch.tensor([0.0], dtype=torch.float64)
         >>> # tau = 1, Delta = 0: log(1 + e^0) = ln 2 = 0.6931, the cross-entropy at m = 0
-        >>> smoothed_hinge(m, margin=0.0, tau=1.0)
+        >>> softplus_hinge(m, margin=0.0, tau=1.0)
         tensor([0.6931], dtype=torch.float64)
     """
     return zoo.softplus_hinge(m + (1.0 - margin), tau)
 
 
-def _smoothed_hinge_derivative(m: Tensor, margin: float, tau: float) -> Tensor:
+def _softplus_hinge_derivative(m: Tensor, margin: float, tau: float) -> Tensor:
     return zoo.softplus_hinge_derivative(m + (1.0 - margin), tau)
 
 
@@ -88,8 +95,8 @@ CURVES: dict[str, tuple[str, Curve, Curve, dict[str, Any]]] = {
                  _fixed(zoo.zero_one_derivative), LOSS_STYLES["zero_one"]),
     "hinge": (r"hinge $[\Delta - m]_+$", lambda m, d, t: zoo.hinge(m, d),
               lambda m, d, t: zoo.hinge_derivative(m, d), LOSS_STYLES["hinge"]),
-    "smoothed_hinge": (r"smoothed hinge $\tau\log(1 + e^{(\Delta - m)/\tau})$",
-                       lambda m, d, t: smoothed_hinge(m, d, t), _smoothed_hinge_derivative,
+    "softplus_hinge": (r"softplus hinge $\tau\log(1 + e^{(\Delta - m)/\tau})$",
+                       lambda m, d, t: softplus_hinge(m, d, t), _softplus_hinge_derivative,
                        LOSS_STYLES["softplus_hinge"]),
     "squared_hinge": (r"squared hinge $[\Delta - m]_+^2$", lambda m, d, t: zoo.squared_hinge(m, d),
                       lambda m, d, t: zoo.squared_hinge_derivative(m, d),
@@ -110,12 +117,12 @@ CURVES: dict[str, tuple[str, Curve, Curve, dict[str, Any]]] = {
 }
 """Curve key -> (legend label, ``L(m, Delta, tau)``, ``dL/dm(m, Delta, tau)``, line style).
 
-The zoo's losses (hinge, squared hinge and the smoothed hinge with the corner at :math:`\\Delta`),
-plus the natural-log cross-entropy :math:`\\log(1 + e^{-m})` that the smoothed hinge meets at
+The zoo's losses (hinge, squared hinge and the softplus hinge with the corner at :math:`\\Delta`),
+plus the natural-log cross-entropy :math:`\\log(1 + e^{-m})` that the softplus hinge meets at
 :math:`\\tau = 1, \\Delta = 0`.
 """
 
-_NAMES = {"zero_one": "zero-one", "hinge": "hinge", "smoothed_hinge": "smoothed hinge",
+_NAMES = {"zero_one": "zero-one", "hinge": "hinge", "softplus_hinge": "softplus hinge",
           "squared_hinge": "squared hinge", "cross_entropy": "cross-entropy",
           "logistic": "logistic (bits)", "exponential": "exponential", "perceptron": "perceptron",
           "modified_huber": "modified Huber", "ramp": "ramp"}
@@ -127,14 +134,14 @@ class LossExplorer(Explorer):
     Attributes:
         controls: ``"margin"`` (:math:`\Delta`), ``"tau"`` and one checkbox per key of
             :data:`CURVES` (``"show_hinge"``, ``"show_cross_entropy"``, ...).
-        readouts: ``"gap_hinge"`` (largest distance between smoothed hinge and hinge on the
+        readouts: ``"gap_hinge"`` (largest distance between softplus hinge and hinge on the
             plotted margins), ``"gap_cross_entropy"`` (same, to the cross-entropy) and
             ``"bound"`` (:math:`\tau \log 2`).
     """
 
     M_RANGE = (-3.0, 4.0)
 
-    def __init__(self, show: tuple[str, ...] = ("hinge", "smoothed_hinge", "squared_hinge",
+    def __init__(self, show: tuple[str, ...] = ("hinge", "softplus_hinge", "squared_hinge",
                                                 "cross_entropy", "zero_one"),
                  margin: float = 1.0, tau: float = 0.5, num: int = 701) -> None:
         super().__init__()
@@ -195,7 +202,7 @@ class LossExplorer(Explorer):
         self.ax_slope.set_ylim(-2.6, 0.4)
         self.ax_loss.set_ylabel(r"loss $L(m)$")
         self.ax_slope.set_ylabel(r"slope $dL/dm$")
-        self.ax_loss.set_title("Smoothing walks from hinge to cross-entropy")
+        self.ax_loss.set_title("The temperature walks from hinge to cross-entropy")
         self.ax_slope.set_title("Slopes: where the push stops")
         self.canvas.animate(*(line for pair in self.lines.values() for line in pair),
                             *self.delta_lines)
@@ -231,21 +238,21 @@ class LossExplorer(Explorer):
                 slope_line.set_data(m.numpy(), derivative(m, margin, tau).numpy())
         for line in self.delta_lines:
             line.set_xdata([margin, margin])
-        smooth = smoothed_hinge(m, margin, tau)
-        gap_hinge = float((smooth - zoo.hinge(m, margin)).abs().max())
-        gap_ce = float((smooth - _cross_entropy(m)).abs().max())
+        softplus = softplus_hinge(m, margin, tau)
+        gap_hinge = float((softplus - zoo.hinge(m, margin)).abs().max())
+        gap_ce = float((softplus - _cross_entropy(m)).abs().max())
         self.readouts["gap_hinge"].value = (
-            f"largest gap, smoothed hinge to hinge: <b>{gap_hinge:.4f}</b>")
+            f"largest gap, softplus hinge to hinge: <b>{gap_hinge:.4f}</b>")
         self.readouts["bound"].value = f"bound τ·ln 2: <b>{tau * math.log(2):.4f}</b>"
         self.readouts["gap_cross_entropy"].value = (
-            f"largest gap, smoothed hinge to cross-entropy: <b>{gap_ce:.4f}</b>")
+            f"largest gap, softplus hinge to cross-entropy: <b>{gap_ce:.4f}</b>")
         listed = ", ".join(shown) if shown else "no curve"
         return (f"Figure: {listed} against the margin m on [{self.M_RANGE[0]:g}, "
                 f"{self.M_RANGE[1]:g}], Δ = {margin:.2f}, τ = {tau:.3f}.")
 
 
 def loss_explorer(
-    show: tuple[str, ...] = ("hinge", "smoothed_hinge", "squared_hinge", "cross_entropy",
+    show: tuple[str, ...] = ("hinge", "softplus_hinge", "squared_hinge", "cross_entropy",
                              "zero_one"),
     *,
     margin: float = 1.0,
@@ -256,7 +263,7 @@ def loss_explorer(
     Args:
         show: the curves ticked at the start, keys of :data:`CURVES`.
         margin: :math:`\Delta`, in ``[0, 2]``.
-        tau: temperature of the smoothed hinge, in ``[0.01, 3.16]`` (log scale).
+        tau: temperature of the softplus hinge, in ``[0.01, 3.16]`` (log scale).
 
     Returns:
         A :class:`LossExplorer`; display it (or its ``.widget``).
@@ -264,9 +271,9 @@ def loss_explorer(
     Example::
 
         >>> ex = loss_explorer(margin=0.0, tau=1.0)
-        >>> # tau = 1 and Delta = 0: the smoothed hinge is the cross-entropy, gap 0
+        >>> # tau = 1 and Delta = 0: the softplus hinge is the cross-entropy, gap 0
         >>> ex.readouts["gap_cross_entropy"].value
-        'largest gap, smoothed hinge to cross-entropy: <b>0.0000</b>'
+        'largest gap, softplus hinge to cross-entropy: <b>0.0000</b>'
     """
     return LossExplorer(show, margin, tau)
 

@@ -82,8 +82,8 @@ _CURVE_STYLE = {
 }
 _CURVE_TOP = {"hinge": 6.0, "squared_hinge": 12.0, "cross_entropy": 6.0}
 _TITLES = {  # (data panel, loss panel): what each shows under that loss
-    "hinge": ("Points inside the band pay", "Only samples with m < Δ are pushed"),
-    "squared_hinge": ("Points inside the band pay", "The push grows with the violation"),
+    "hinge": ("Points with m < Δ pay", "Only samples with m < Δ are pushed"),
+    "squared_hinge": ("Points with m < Δ pay", "The push grows with the violation"),
     "cross_entropy": ("Every point pays something", "Every sample is pushed, a little"),
 }
 
