@@ -45,8 +45,10 @@ from .training import (
     History,
     LinearMulticlassResult,
     LinearSVMResult,
+    ramp_starts,
     train_linear_multiclass,
     train_linear_svm,
+    train_ramp,
     train_sgd,
 )
 
@@ -84,6 +86,7 @@ __all__ = [
     "margin_width",
     "multiclass_objective",
     "plotting",
+    "ramp_starts",
     "seed_svm_data",
     "seed_svm_init",
     "setup",
@@ -92,6 +95,7 @@ __all__ = [
     "svm_objective",
     "train_linear_multiclass",
     "train_linear_svm",
+    "train_ramp",
     "train_sgd",
     "weston_watkins_loss",
     "widgets",

@@ -273,9 +273,12 @@ def support_vectors(
     .. math::
         y_n s_n \le \Delta + \text{atol} + \text{rtol} \cdot |\Delta|
 
-    At the SVM optimum the support vectors are the samples with a non-zero dual weight
-    :math:`\alpha_n` (scikit-learn's ``SVC.support_``): the violators (:math:`y_n s_n < \Delta`)
-    and those lying *on* the band (:math:`y_n s_n = \Delta`).
+    This selects by margin. At the SVM optimum the samples with a non-zero dual weight
+    :math:`\alpha_n` (scikit-learn's ``SVC.support_``) are all among them: every violator
+    (:math:`y_n s_n < \Delta`) has :math:`\alpha_n > 0`, and the rest lie *on* the band
+    (:math:`y_n s_n = \Delta`). The converse can fail: a point exactly on the band may have
+    :math:`\alpha_n = 0` (it touches the band without being needed to hold it there), and this
+    mask still includes it.
 
     Why a tolerance: "on the band" is an equation, and an optimizer satisfies it only up to its
     own accuracy. An exact solver stored in float32 lands within about :math:`10^{-6}` of the

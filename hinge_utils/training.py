@@ -48,8 +48,10 @@ __all__ = [
     "History",
     "LinearMulticlassResult",
     "LinearSVMResult",
+    "ramp_starts",
     "train_linear_multiclass",
     "train_linear_svm",
+    "train_ramp",
     "train_sgd",
 ]
 
@@ -176,10 +178,12 @@ class LinearSVMResult:
         bias: :math:`b`, a 0-d tensor of the same dtype (so ``X @ weight + bias`` keeps the
             dtype; ``float(result.bias)`` for a Python number).
         history: one :class:`EpochRecord` per epoch; the last describes ``weight`` and ``bias``.
-        loss: ``'hinge'``, ``'squared_hinge'`` or ``'logistic'``.
+        loss: ``'hinge'``, ``'squared_hinge'`` or ``'logistic'`` (``'ramp'`` for
+            :func:`train_ramp`).
         lam: :math:`\\lambda` of the objective (``weight_decay`` for :func:`train_sgd`).
         regularize_bias: whether the objective penalises :math:`b` too.
-        method: ``'newton'`` (:func:`train_linear_svm`) or ``'sgd'`` (:func:`train_sgd`).
+        method: ``'newton'`` (:func:`train_linear_svm`), ``'sgd'`` (:func:`train_sgd`) or
+            ``'cccp'`` (:func:`train_ramp`).
         converged: the stopping test was met (always False for ``'sgd'``, which has none).
     """
 
@@ -440,7 +444,9 @@ def _backtracking_step(
     return t
 
 
-def _hinge_kkt_point(Z: Tensor, reg: Tensor, inside: Tensor, beyond: Tensor) -> Tensor | None:
+def _hinge_kkt_point(
+    Z: Tensor, reg: Tensor, inside: Tensor, beyond: Tensor, targets: Tensor
+) -> Tensor | None:
     r"""The exact hinge optimum if the smoothed iterate has found which samples sit on the band.
 
     Guess from the current iterate: :math:`E` = ``inside`` the Huber band (on the margin at the
@@ -457,6 +463,9 @@ def _hinge_kkt_point(Z: Tensor, reg: Tensor, inside: Tensor, beyond: Tensor) -> 
     solution is accepted only if it certifies itself: :math:`0 \le \alpha_E \le 1`, margins
     :math:`\le 1` on :math:`L` and :math:`\ge 1` elsewhere. Then it *is* the optimum, exact up to
     rounding. Otherwise return None (the smoothing continues).
+
+    ``targets`` :math:`t_i` replace the 1 of every sample's hinge :math:`[t_i - z_i^\top\theta]_+`
+    (all ones for the SVM; :func:`train_ramp` needs some :math:`t_i = -1`).
     """
     n, p = Z.shape
     Z_in = Z[inside]
@@ -465,29 +474,46 @@ def _hinge_kkt_point(Z: Tensor, reg: Tensor, inside: Tensor, beyond: Tensor) -> 
     system[:p, :p] = torch.diag(reg)
     system[:p, p:] = -Z_in.T / n
     system[p:, :p] = Z_in
-    rhs = torch.cat([Z.T @ beyond.to(Z.dtype) / n, Z.new_ones(k)])
+    rhs = torch.cat([Z.T @ beyond.to(Z.dtype) / n, targets[inside]])
     solution, info = torch.linalg.solve_ex(system, rhs)
     theta, alpha = solution[:p], solution[p:]
-    m = Z @ theta
+    u = targets - Z @ theta  # 1 - m for the SVM
     certified = (
         (info == 0)
         & torch.isfinite(solution).all()
         & (alpha >= -_KKT_TOL).all()
         & (alpha <= 1 + _KKT_TOL).all()
-        & torch.where(beyond, m <= 1 + _KKT_TOL, True).all()
-        & torch.where(beyond | inside, True, m >= 1 - _KKT_TOL).all()
+        & torch.where(beyond, u >= -_KKT_TOL, True).all()
+        & torch.where(beyond | inside, True, u <= _KKT_TOL).all()
     )
     return theta if bool(certified) else None
 
 
 def _newton_svm(
-    X: Tensor, y: Tensor, lam: float, loss: str, regularize_bias: bool, max_epochs: int, tol: float
+    X: Tensor,
+    y: Tensor,
+    lam: float,
+    loss: str,
+    regularize_bias: bool,
+    max_epochs: int,
+    tol: float,
+    targets: Tensor | None = None,
 ) -> tuple[Tensor, Tensor, bool]:
-    """Newton's method on theta = (w, b) in float64; returns theta, history rows, converged."""
+    """Newton's method on theta = (w, b) in float64; returns theta, history rows, converged.
+
+    ``targets`` (hinge only): per-sample :math:`t_i` in the losses :math:`[t_i - m_i]_+`;
+    None for the SVM's :math:`t_i = 1`. The history rows then count ``u = t - m``, not ``1 - m``.
+    """
     work = torch.float64
     n, dim = X.shape
     p = dim + 1
     Z = torch.cat([X.to(work), X.new_ones(n, 1, dtype=work)], dim=1) * y.to(work).unsqueeze(1)
+    if targets is None:
+        targets = torch.ones(n, dtype=work, device=X.device)
+    elif loss != "hinge":
+        raise ValueError(f"per-sample targets need loss='hinge'; got loss={loss!r}")
+    else:
+        targets = targets.to(work)
     reg = torch.full((p,), lam, dtype=work, device=X.device)
     if not regularize_bias:
         reg[-1] = 0.0
@@ -496,7 +522,7 @@ def _newton_svm(
     base = torch.diag(reg)
     base[-1, -1] += 1e-6 * lam
     theta = torch.zeros(p, dtype=work, device=X.device)
-    u = torch.ones(n, dtype=work, device=X.device)  # u = 1 - margin, for theta = 0
+    u = targets.clone()  # u = 1 - margin, for theta = 0
     width = _WIDTH_START if loss == "hinge" else math.inf
     iterates: list[Tensor] = []
     scale = 1.0  # the objective at theta = 0 for both hinges (log 2 for logistic: same order)
@@ -520,7 +546,7 @@ def _newton_svm(
             t = _exact_step(u, z, kappa, width, -decrease, curvature0, n)
         theta = torch.add(theta, direction, alpha=t)
         iterates.append(theta)
-        u = 1 - Z @ theta
+        u = targets - Z @ theta
         objective = _margin_loss(u, loss) + 0.5 * (theta * reg) @ theta
         if loss != "hinge":
             scale = max(float(objective), 1e-300)
@@ -528,7 +554,7 @@ def _newton_svm(
         inside = (u > 0) & (u < width)
         scale, k = torch.stack([objective, inside.sum(dtype=work)]).tolist()
         if k <= p and (k > 0 or regularize_bias):
-            polished = _hinge_kkt_point(Z, reg, inside, u >= width)
+            polished = _hinge_kkt_point(Z, reg, inside, u >= width, targets)
             if polished is not None:
                 theta = polished
                 iterates.append(theta)
@@ -540,7 +566,7 @@ def _newton_svm(
             break
         if width > _WIDTH_MIN and (solved or abs(t - 1) <= _NEARLY_FULL):
             width = max(width * _WIDTH_SHRINK, _WIDTH_MIN)
-    rows = _iterate_stats(Z, reg, iterates, loss) if iterates else Z.new_zeros(0, 4)
+    rows = _iterate_stats(Z, reg, iterates, loss, targets) if iterates else Z.new_zeros(0, 4)
     return theta, rows, converged
 
 
@@ -553,10 +579,12 @@ def _margin_loss(u: Tensor, loss: str) -> Tensor:
     return F.softplus(u - 1).mean(-1)
 
 
-def _iterate_stats(Z: Tensor, reg: Tensor, iterates: list[Tensor], loss: str) -> Tensor:
+def _iterate_stats(
+    Z: Tensor, reg: Tensor, iterates: list[Tensor], loss: str, targets: Tensor
+) -> Tensor:
     """The history rows of all Newton iterates at once: one ``(epochs, N)`` margin matrix."""
     thetas = torch.stack(iterates)
-    u = 1 - thetas @ Z.T
+    u = targets - thetas @ Z.T
     penalty = 0.5 * (thetas * reg * thetas).sum(1)
     return _count_stats(_margin_loss(u, loss) + penalty, u, loss)
 
@@ -996,5 +1024,257 @@ def train_linear_multiclass(
         loss=loss,
         lam=lam,
         regularize_bias=regularize_bias,
+        converged=converged,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The ramp loss: a bounded, non-convex loss trained by the concave-convex procedure
+# ---------------------------------------------------------------------------------------------
+
+
+def _ramp_stats(margins: Tensor, penalty: Tensor) -> Tensor:
+    """``[objective, n_correct, n_violators, n_nonzero_grad]`` of the ramp loss at ``margins``.
+
+    The ramp :math:`\\min(1, [1 - m]_+)` has a non-zero slope only for :math:`0 < m < 1`.
+    """
+    dtype = margins.dtype
+    objective = (1 - margins).clamp(0, 1).mean() + penalty
+    correct = (margins > 0).sum(dtype=dtype)
+    violators = (margins < 1).sum(dtype=dtype)
+    nonzero = ((margins > 0) & (margins < 1)).sum(dtype=dtype)
+    return torch.stack([objective, correct, violators, nonzero])
+
+
+def _check_start(start: object, dim: int, index: int) -> tuple[Tensor, Tensor]:
+    """One starting point ``(weight (D,), bias)`` of :func:`train_ramp`, in float64."""
+    example = "e.g. starts=[(torch.tensor([1.0, 0.0]), 0.0)]"
+    if not isinstance(start, tuple | list) or len(start) != 2:
+        raise TypeError(
+            f"starts[{index}] must be a pair (weight of shape ({dim},), bias); got "
+            f"{type(start).__name__}: {example}"
+        )
+    weight, bias = (torch.as_tensor(part, dtype=torch.float64) for part in start)
+    if weight.shape != (dim,) or bias.numel() != 1:
+        raise ValueError(
+            f"starts[{index}] must hold a weight of shape ({dim},) and one bias; got shapes "
+            f"{tuple(weight.shape)} and {tuple(bias.shape)}: {example}"
+        )
+    if not bool(torch.isfinite(weight).all() & torch.isfinite(bias).all()):
+        raise ValueError(f"starts[{index}] contains nan or inf: pass finite weights and bias")
+    return weight, bias.reshape(())
+
+
+def ramp_starts(
+    X: Tensor, y: Tensor, lam: float = 0.01, *, regularize_bias: bool = False
+) -> dict[str, tuple[Tensor, Tensor]]:
+    r"""The default starting points of :func:`train_ramp`, by name.
+
+    * ``"hinge solution"``: the weights of ``train_linear_svm(X, y, lam)``, the convex
+      problem the ramp loss caps;
+    * ``"+e1"``, ``"-e1"``, ..., ``"-eD"``: :math:`w = \pm e_k`, :math:`b = 0`, one start per
+      axis direction (four directions around the circle for 2-D data).
+
+    Only the signs of the starting margins matter to CCCP (they decide which samples its first
+    round treats as wrong), so the length of a direction is irrelevant.
+
+    Args:
+        X: training samples :math:`(N, D)`. y: labels in {-1, +1}.
+        lam: :math:`\lambda` of the hinge solution. Default: 0.01.
+        regularize_bias: as in :func:`train_linear_svm`. Default: False.
+
+    Returns:
+        ``{name: (weight, bias)}`` with ``weight`` of shape ``(D,)`` and ``bias`` 0-d, in the
+        dtype of ``X``; ``1 + 2 D`` entries.
+
+    Example::
+
+        >>> X = torch.tensor([[-2.0], [-1.0], [1.0], [2.0]]); y = torch.tensor([-1.0, -1, 1, 1])
+        >>> {name: (w.tolist(), float(b)) for name, (w, b) in ramp_starts(X, y).items()}
+        {'hinge solution': ([1.0], 0.0), '+e1': ([1.0], 0.0), '-e1': ([-1.0], 0.0)}
+    """
+    svm = train_linear_svm(X, y, lam, regularize_bias=regularize_bias)
+    starts = {"hinge solution": (svm.weight, svm.bias)}
+    zero = svm.bias.new_zeros(())
+    for k, axis in enumerate(torch.eye(svm.weight.shape[0], dtype=svm.weight.dtype), start=1):
+        starts[f"+e{k}"] = (axis, zero)
+        starts[f"-e{k}"] = (-axis, zero)
+    return starts
+
+
+def _cccp_ramp(
+    X: Tensor,
+    y: Tensor,
+    lam: float,
+    regularize_bias: bool,
+    start: tuple[Tensor, Tensor],
+    rounds: int,
+    max_epochs: int,
+) -> tuple[Tensor, Tensor, bool]:
+    """CCCP for the ramp from one start: ``theta = (w, b)`` (float64), history rows, converged."""
+    work = torch.float64
+    Xw, yw = X.to(work), y.to(work)
+    weight, bias = start
+    wrong = yw * (Xw @ weight + bias) < 0  # the set S of the current iterate
+    theta = torch.cat([weight, bias.reshape(1)])
+    rows: list[Tensor] = []
+    converged = False
+    previous = math.inf
+    for _ in range(rounds):
+        # The convex subproblem: [1 - m]_+ for the samples outside S; for those in S,
+        # [m - 1]_+ = [(-1) - (-y f(x))]_+, a hinge with the label flipped and the target -1.
+        targets = torch.where(wrong, -1.0, 1.0).to(work)
+        theta, _, solved = _newton_svm(
+            Xw, torch.where(wrong, -yw, yw), lam, "hinge", regularize_bias, max_epochs, 0.0,
+            targets=targets,
+        )
+        weight, bias = theta[:-1], theta[-1]
+        margins = yw * (Xw @ weight + bias)
+        row = _ramp_stats(margins, _penalty(weight, bias, lam, regularize_bias))
+        rows.append(row)
+        objective = float(row[0])
+        new_wrong = margins < 0
+        # A fixed point (the next subproblem would be this one again), or no progress left.
+        if torch.equal(new_wrong, wrong) or objective >= previous - 1e-12 * abs(previous):
+            converged = solved
+            break
+        wrong, previous = new_wrong, objective
+    return theta, torch.stack(rows), converged
+
+
+def train_ramp(
+    X: Tensor,
+    y: Tensor,
+    lam: float = 0.01,
+    *,
+    starts: Iterable[tuple[Tensor, Tensor | float]] | None = None,
+    rounds: int = 50,
+    regularize_bias: bool = False,
+    max_epochs: int = 100,
+) -> LinearSVMResult:
+    r"""Fit a linear classifier under the bounded ramp loss, by the concave-convex procedure.
+
+    Minimises the ramp objective (the ramp of :func:`hinge_utils.zoo.ramp`, which caps the
+    hinge at 1 so that no sample can cost more than 1)
+
+    .. math::
+        J(w, b) = \frac{1}{N}\sum_{i=1}^N R(m_i) + \frac{\lambda}{2}\lVert w\rVert^2
+                  \;\Bigl[+ \frac{\lambda}{2} b^2\Bigr],
+        \qquad R(m) = \min\bigl(1, [1 - m]_+\bigr), \quad m_i = y_i (w^\top x_i + b).
+
+    **Method: CCCP** (Yuille & Rangarajan 2003; for the ramp, Collobert, Sinz, Weston & Bottou
+    2006). :math:`R` is a difference of two convex functions,
+
+    .. math::
+        R(m) = [1 - m]_+ - [-m]_+
+
+    (for :math:`m \ge 1`: 0 - 0; for :math:`0 \le m < 1`: :math:`1 - m`; for :math:`m < 0`:
+    :math:`(1 - m) - (-m) = 1`). Each round replaces the concave part :math:`-[-m]_+ =
+    \min(0, m)` by its tangent at the current margins :math:`m_i^t`: 0 if :math:`m_i^t \ge 0`,
+    the linear function :math:`m` if :math:`m_i^t < 0`. The tangent lies above a concave
+    function, so the round's objective
+
+    .. math::
+        Q_t(w, b) = \frac{1}{N}\Bigl(\sum_{i \notin S_t} [1 - m_i]_+
+                    + \sum_{i \in S_t} \bigl([1 - m_i]_+ + m_i\bigr)\Bigr)
+                    + \frac{\lambda}{2}\lVert w\rVert^2,
+        \qquad S_t = \{i : m_i^t < 0\},
+
+    lies above :math:`J` and touches it at the current weights. So minimising :math:`Q_t`
+    exactly gives :math:`J^{t+1} \le Q_t(w^{t+1}, b^{t+1}) \le Q_t(w^t, b^t) = J^t`: **the
+    ramp objective never increases.** :math:`Q_t` is the hinge SVM objective plus the linear
+    term :math:`\frac1N\sum_{i\in S_t} m_i`, and :math:`[1 - m]_+ + m = \max(1, m) = 1 +
+    [m - 1]_+`: a sample the current model gets wrong costs a constant 1, and pulls on nothing,
+    while its margin stays :math:`\le 1`; only if the new model would put it beyond the margin
+    on its *correct* side does it push back. The solver writes :math:`[m - 1]_+` as a hinge
+    with the label flipped and the target -1, and solves :math:`Q_t` with the exact Newton
+    solver of :func:`train_linear_svm` (optimality certified by its KKT check): each round is
+    an exact CCCP step. (A common shortcut refits the hinge SVM on the samples outside
+    :math:`S_t` alone, with :math:`\lambda` scaled by :math:`N / (N - |S_t|)` to keep the
+    objective's scale. It is the same step if and only if every sample of :math:`S_t` has
+    :math:`m \le 1` under the refitted model; otherwise it is a heuristic that may raise
+    :math:`J`.) The rounds stop at a fixed point (:math:`S_{t+1} = S_t`: the next round
+    would solve the same problem), when the objective stops decreasing, or after ``rounds``.
+
+    :math:`J` is not convex: CCCP ends in a local minimum that depends on the start. So it
+    runs from several ``starts`` and returns the result with the lowest ramp objective (the
+    first one on ties). Deterministic: no random numbers.
+
+    Args:
+        X: training samples, one per row, float32 or float64.
+        y: labels in {-1, +1}, both present.
+        lam: :math:`\lambda > 0`. Default: 0.01.
+        starts: starting points ``(weight of shape (D,), bias)``; only the signs of their
+            margins matter (they fix :math:`S_0`). Default: None, the starts of
+            :func:`ramp_starts`: the hinge solution and :math:`w = \pm e_k`, :math:`b = 0`.
+        rounds: at most this many CCCP rounds per start. Default: 50.
+        regularize_bias: also penalise :math:`\tfrac{\lambda}{2} b^2`. Default: False.
+        max_epochs: at most this many Newton steps per round. Default: 100.
+
+    Returns:
+        :class:`LinearSVMResult` with ``loss='ramp'``, ``method='cccp'``; its history has one
+        record per CCCP round of the winning start (the ramp objective; ``frac_nonzero_grad``
+        the share of samples with :math:`0 < m < 1`, where the ramp has a slope), the last for
+        the weights returned. ``converged``: that start reached a fixed point with every
+        round's subproblem solved exactly.
+
+    Shape:
+        - X: :math:`(N, D)`; y: :math:`(N)`; weight: :math:`(D)`; bias: :math:`()`.
+
+    Example::
+
+        >>> X = torch.tensor([[-2.0], [-1.0], [1.0], [2.0], [-10.0]])
+        >>> y = torch.tensor([-1.0, -1.0, 1.0, 1.0, 1.0])  # the last point: a far outlier
+        >>> result = train_ramp(X, y, lam=0.01)
+        >>> # the outlier is given up (cost 1) and ignored: the clean points' hard margin,
+        >>> # w = 1, b = 0, with -1 and +1 on the margin
+        >>> round(float(result.weight), 6), round(float(result.bias), 6) + 0.0
+        (1.0, 0.0)
+        >>> round(result.objective, 6)  # ramp 1 for the outlier, 0 for the rest: 1/5 + 0.01/2 * 1
+        0.205
+        >>> hinge = train_linear_svm(X, y, lam=0.01)  # the hinge gives up: all +1
+        >>> round(float(hinge.weight), 6) + 0.0, round(float(hinge.bias), 6)
+        (0.0, 1.0)
+        >>> # w = 0, b = 1 costs 2 for each -1 sample (m = -1): (2 + 2) / 5 = 0.8, less than
+        >>> # the clean fit's 11 / 5 for the outlier alone (m = -10, hinge 1 + 10)
+        >>> round(hinge.objective, 6)
+        0.8
+    """
+    X, y = _check_training_data(X, y)
+    lam = _check_lam(lam, allow_zero=False)
+    rounds = _check_positive_int(rounds, "rounds", "rounds=50")
+    regularize_bias = _check_flag(regularize_bias, "regularize_bias")
+    max_epochs = _check_positive_int(max_epochs, "max_epochs", "max_epochs=100")
+    if starts is None:
+        starts = list(ramp_starts(X, y, lam, regularize_bias=regularize_bias).values())
+    elif isinstance(starts, Tensor) or not isinstance(starts, Iterable):
+        raise TypeError(
+            f"starts must be a list of pairs (weight, bias); got {type(starts).__name__}: "
+            "e.g. starts=[(torch.tensor([1.0, 0.0]), 0.0)], or None for ramp_starts(X, y)"
+        )
+    checked = [_check_start(start, X.shape[1], i) for i, start in enumerate(starts)]
+    if not checked:
+        raise ValueError("starts is empty: pass at least one (weight, bias), or None")
+    best = None
+    for start in checked:
+        theta, rows, converged = _cccp_ramp(
+            X, y, lam, regularize_bias, start, rounds, max_epochs
+        )
+        if best is None or float(rows[-1, 0]) < float(best[1][-1, 0]):
+            best = (theta, rows, converged)
+    theta, rows, converged = best
+    weight, bias = theta[:-1].to(X.dtype), theta[-1].to(X.dtype)
+    # The last record is recomputed for the weights actually returned (in the dtype of X).
+    margins = functional_margin(X @ weight + bias, y, validate_args=False)
+    final = _ramp_stats(margins, _penalty(weight, bias, lam, regularize_bias))
+    rows = torch.cat([rows[:-1].to(final.dtype), final.unsqueeze(0)])
+    return LinearSVMResult(
+        weight=weight,
+        bias=bias,
+        history=_history(rows, len(y)),
+        loss="ramp",
+        lam=lam,
+        regularize_bias=regularize_bias,
+        method="cccp",
         converged=converged,
     )

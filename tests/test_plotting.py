@@ -29,6 +29,7 @@ from hinge_utils.plotting import (  # noqa: E402
     COLORS,
     LOSS_STYLES,
     OKABE_ITO,
+    expected_calibration_error,
     plot_decision_boundary,
     plot_gradient_magnitude,
     plot_history,
@@ -709,6 +710,42 @@ def test_reliability_accepts_plus_minus_one_labels_and_overlays():
 def test_reliability_bad_input(p, labels, message):
     with pytest.raises(ValueError, match=message):
         plot_reliability(np.array(p, dtype=float), np.array(labels))
+
+
+def test_expected_calibration_error_matches_a_naive_loop_and_the_diagram():
+    rng = np.random.default_rng(7)
+    p = rng.uniform(size=300)
+    labels = (rng.random(300) < p**2).astype(int)
+    for n_bins in (1, 5, 10):
+        # naive loop: bin k holds (k / n_bins, (k + 1) / n_bins], bin 0 also holds 0
+        bins = [min(int(math.ceil(v * n_bins)) - 1, n_bins - 1) if v > 0 else 0 for v in p]
+        ece = 0.0
+        for k in set(bins):
+            members = [i for i, bk in enumerate(bins) if bk == k]
+            conf = sum(p[i] for i in members) / len(members)
+            freq = sum(labels[i] for i in members) / len(members)
+            ece += len(members) / len(p) * abs(freq - conf)
+        ours = expected_calibration_error(torch.tensor(p), torch.tensor(2 * labels - 1), n_bins)
+        assert ours == pytest.approx(ece, rel=1e-12)
+        art = plot_reliability(p, labels, n_bins=n_bins, linestyle="--")
+        assert art.ece == ours and art.curve.get_linestyle() == "--"
+        plt.close(art.ax.figure)
+    # perfectly calibrated bins: predictions 0.25 and 0.75, a quarter and three quarters positive
+    p = np.array([0.25] * 4 + [0.75] * 4)
+    assert expected_calibration_error(p, np.array([1, 0, 0, 0, 1, 1, 1, 0]), 2) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("p", "labels", "n_bins", "message"),
+    [
+        ([0.2, 1.3], [0, 1], 10, r"in \[0, 1\]; got values from 0.2 to 1.3"),
+        ([0.2, 0.3], [0, 2], 10, r"labels must be in \{0, 1\} or in \{-1, \+1\}"),
+        ([0.2, 0.3], [0, 1], 0, r"n_bins must be an integer >= 1; got 0"),
+    ],
+)
+def test_expected_calibration_error_bad_input(p, labels, n_bins, message):
+    with pytest.raises(ValueError, match=message):
+        expected_calibration_error(np.array(p), np.array(labels), n_bins)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from hinge_utils.data import (
     load_digits_split,
     make_binary_blobs,
     make_multiclass_blobs,
+    make_outlier_blobs,
     make_separable_blobs,
     seed_svm_data,
     seed_svm_init,
@@ -32,8 +33,10 @@ from hinge_utils.objectives import multiclass_objective, svm_objective
 from hinge_utils.training import (
     EpochRecord,
     History,
+    ramp_starts,
     train_linear_multiclass,
     train_linear_svm,
+    train_ramp,
     train_sgd,
 )
 
@@ -558,3 +561,206 @@ def test_multiclass_bad_input(y, kwargs, error, match):
     arguments = {"num_classes": 3, **kwargs}
     with pytest.raises(error, match=match):
         train_linear_multiclass(torch.ones(4, 2), y, **arguments)
+
+
+# ---------------------------------------------------------------------------------------------
+# train_ramp: the ramp loss by CCCP
+# ---------------------------------------------------------------------------------------------
+
+
+def _ramp_objective(weight, bias, X, y, lam) -> float:
+    """The ramp objective in NumPy: mean of min(1, max(0, 1 - m)) + lam / 2 |w|^2."""
+    w = np.asarray(weight, dtype=np.float64).reshape(-1)
+    m = y.numpy() * (X.numpy() @ w + float(bias))
+    return float(np.mean(np.minimum(1.0, np.maximum(0.0, 1.0 - m))) + lam / 2 * w @ w)
+
+
+def _surrogate(weight, bias, X, y, lam, wrong) -> float:
+    """CCCP's convex objective for the wrong set S: [1 - m]_+ outside S, max(1, m) in S."""
+    w = np.asarray(weight, dtype=np.float64).reshape(-1)
+    m = y.numpy() * (X.numpy() @ w + float(bias))
+    terms = np.where(wrong, np.maximum(1.0, m), np.maximum(0.0, 1.0 - m))
+    return float(np.mean(terms) + lam / 2 * w @ w)
+
+
+RAMP_DATASETS = {
+    "outliers d=10": lambda: make_outlier_blobs(
+        n=120, n_outliers=6, distance=10.0, seed=0, dtype=torch.float64
+    )[:2],
+    "outliers d=40": lambda: make_outlier_blobs(
+        n=120, n_outliers=6, distance=40.0, seed=1, dtype=torch.float64
+    )[:2],
+    "overlapping": lambda: make_binary_blobs(n=150, separation=2.0, seed=3, dtype=torch.float64),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(RAMP_DATASETS))
+def ramp_data(request):
+    return RAMP_DATASETS[request.param]()
+
+
+def test_ramp_cccp_never_increases_the_objective(ramp_data):
+    X, y = ramp_data
+    lam = 0.01
+    for name, (weight, bias) in ramp_starts(X, y, lam).items():
+        result = train_ramp(X, y, lam, starts=[(weight, bias)])
+        objectives = [_ramp_objective(weight, bias, X, y, lam), *result.history.objective]
+        for before, after in pairwise(objectives):
+            assert after <= before + 1e-12, (name, objectives)
+        assert result.converged, name
+        # the recorded objective is the ramp objective of the weights returned
+        assert result.objective == pytest.approx(
+            _ramp_objective(result.weight, result.bias, X, y, lam), abs=1e-12
+        )
+
+
+def test_ramp_result_is_a_local_minimum(ramp_data):
+    X, y = ramp_data
+    lam = 0.01
+    result = train_ramp(X, y, lam)
+    theta = np.append(result.weight.numpy(), float(result.bias))
+    best = _ramp_objective(theta[:-1], theta[-1], X, y, lam)
+    rng = np.random.default_rng(0)
+    for scale in (1e-6, 1e-4, 1e-3):
+        for step in rng.normal(size=(50, theta.size)):
+            moved = theta + scale * step
+            assert _ramp_objective(moved[:-1], moved[-1], X, y, lam) >= best - 1e-12
+
+
+def test_ramp_beats_the_hinge_solution_on_its_own_objective(ramp_data):
+    X, y = ramp_data
+    for lam in (0.1, 0.01):
+        ramp = train_ramp(X, y, lam)
+        hinge = train_linear_svm(X, y, lam)
+        ours = _ramp_objective(ramp.weight, ramp.bias, X, y, lam)
+        assert ours <= _ramp_objective(hinge.weight, hinge.bias, X, y, lam) + 1e-12
+
+
+def test_one_round_matches_svc_on_the_samples_it_keeps():
+    # From the hinge solution the far outliers are wrong (the set S). While they stay at m <= 1
+    # after the round, CCCP's step is the hinge SVM on the other samples, with the same C.
+    X, y, is_outlier = make_outlier_blobs(
+        n=120, n_outliers=6, distance=10.0, seed=0, dtype=torch.float64
+    )
+    lam = 0.01
+    hinge = train_linear_svm(X, y, lam)
+    wrong = (y * hinge.decision_function(X) < 0).numpy()
+    assert wrong[is_outlier.numpy()].all()
+    step = train_ramp(X, y, lam, starts=[(hinge.weight, hinge.bias)], rounds=1)
+    from sklearn.svm import SVC
+
+    keep = ~wrong
+    svc = SVC(kernel="linear", C=1 / (len(y) * lam), tol=1e-10)
+    svc.fit(X.numpy()[keep], y.numpy()[keep])
+    m_dropped = y.numpy()[wrong] * svc.decision_function(X.numpy()[wrong])
+    assert (m_dropped <= 1).all()  # the condition under which the shortcut is the CCCP step
+    ours = _surrogate(step.weight, step.bias, X, y, lam, wrong)
+    theirs = _surrogate(svc.coef_, svc.intercept_.item(), X, y, lam, wrong)
+    assert ours <= theirs + 1e-9
+    np.testing.assert_allclose(step.weight.numpy(), svc.coef_[0], atol=1e-4)
+
+
+def test_one_round_is_the_exact_minimiser_of_the_convex_surrogate():
+    # A start that calls most samples wrong: refitting on the rest would put some of them
+    # beyond m = 1, so dropping them is not the CCCP step. Oracle: SLSQP on the primal
+    # min lam/2 |w|^2 + mean(xi), xi_i >= [1 - m_i] (i not in S) or [m_i - 1] (i in S), xi >= 0.
+    X, y = make_binary_blobs(n=40, separation=2.0, seed=5, dtype=torch.float64)
+    lam = 0.05
+    start = (torch.tensor([-1.0, 0.2], dtype=torch.float64), torch.tensor(0.3, dtype=torch.float64))
+    wrong = (y * (X @ start[0] + start[1]) < 0).numpy()
+    assert 5 < wrong.sum() < 35
+    step = train_ramp(X, y, lam, starts=[start], rounds=1)
+
+    n, d = X.shape
+    Z = y.numpy()[:, None] * np.hstack([X.numpy(), np.ones((n, 1))])
+    sign = np.where(wrong, -1.0, 1.0)  # xi_i >= sign_i * (1 - z_i . theta)
+
+    def objective(v):
+        return lam / 2 * v[:d] @ v[:d] + v[d + 1 :].mean()
+
+    def gradient(v):
+        return np.concatenate([lam * v[:d], [0.0], np.full(n, 1.0 / n)])
+
+    constraint = {
+        "type": "ineq",
+        "fun": lambda v: v[d + 1 :] - sign * (1 - Z @ v[: d + 1]),
+        "jac": lambda v: np.hstack([sign[:, None] * Z, np.eye(n)]),
+    }
+    v0 = np.concatenate([np.zeros(d + 1), np.full(n, 1.0)])
+    bounds = [(None, None)] * (d + 1) + [(0, None)] * n
+    oracle = minimize(objective, v0, jac=gradient, constraints=[constraint], bounds=bounds,
+                      method="SLSQP", options={"ftol": 1e-14, "maxiter": 1000})
+    assert oracle.success, oracle.message
+    w_oracle, b_oracle = oracle.x[:d], oracle.x[d]
+    ours = _surrogate(step.weight, step.bias, X, y, lam, wrong)
+    assert ours == pytest.approx(_surrogate(w_oracle, b_oracle, X, y, lam, wrong), abs=1e-8)
+    np.testing.assert_allclose(step.weight.numpy(), w_oracle, atol=1e-4)
+
+    # ... and it is not the shortcut "hinge SVM on the samples outside S"
+    keep = ~wrong
+    shortcut = train_linear_svm(X[keep], y[keep], lam * n / keep.sum())
+    m_dropped = (y * shortcut.decision_function(X)).numpy()[wrong]
+    assert (m_dropped > 1).any()
+    assert ours < _surrogate(shortcut.weight, shortcut.bias, X, y, lam, wrong) - 1e-3
+
+
+def test_ramp_is_robust_to_far_outliers():
+    X, y, _ = make_outlier_blobs(n=200, n_outliers=10, distance=40.0, seed=0, dtype=torch.float64)
+    X_test, y_test = make_binary_blobs(n=1000, separation=4.0, seed=100, dtype=torch.float64)
+
+    def accuracy(model):
+        return (model.predict(X_test) == y_test).double().mean().item()
+
+    ramp, hinge = train_ramp(X, y, 0.01), train_linear_svm(X, y, 0.01)
+    assert accuracy(ramp) >= 0.95
+    assert accuracy(ramp) > accuracy(hinge) + 0.3
+
+
+def test_ramp_by_hand_and_result_fields():
+    # 1-D: -2, -1 (class -1), 1, 2 (class +1) and an outlier +1 at -10. Ramp: give up the
+    # outlier (cost 1), hard margin w = 1, b = 0 on the rest: 1/5 + 0.01/2 * 1 = 0.205.
+    X = torch.tensor([[-2.0], [-1.0], [1.0], [2.0], [-10.0]])
+    y = torch.tensor([-1.0, -1.0, 1.0, 1.0, 1.0])
+    result = train_ramp(X, y, lam=0.01)
+    assert result.weight.dtype == torch.float32 and result.bias.dtype == torch.float32
+    assert result.weight.tolist() == pytest.approx([1.0], abs=1e-6)
+    assert float(result.bias) == pytest.approx(0.0, abs=1e-6)
+    assert result.objective == pytest.approx(0.205, abs=1e-6)
+    assert (result.loss, result.method, result.lam) == ("ramp", "cccp", 0.01)
+    assert result.history[-1].accuracy == 0.8  # all but the outlier
+    again = train_ramp(X, y, lam=0.01)
+    assert torch.equal(result.weight, again.weight) and torch.equal(result.bias, again.bias)
+
+
+def test_ramp_starts_are_the_hinge_solution_and_the_axes():
+    X, y = make_binary_blobs(n=60, seed=0, dtype=torch.float64)
+    X3 = torch.cat([X, X[:, :1]], dim=1)
+    starts = ramp_starts(X3, y, 0.01)
+    assert list(starts) == ["hinge solution", "+e1", "-e1", "+e2", "-e2", "+e3", "-e3"]
+    assert starts["-e2"][0].tolist() == [0.0, -1.0, 0.0] and float(starts["-e2"][1]) == 0.0
+    hinge = train_linear_svm(X3, y, 0.01)
+    assert torch.equal(starts["hinge solution"][0], hinge.weight)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"lam": 0.0}, ValueError, "lam must be finite and > 0"),
+        ({"rounds": 0}, ValueError, "rounds must be a positive int"),
+        ({"starts": []}, ValueError, "starts is empty"),
+        ({"starts": torch.zeros(2)}, TypeError, "starts must be a list of pairs"),
+        ({"starts": [torch.zeros(2)]}, TypeError, r"starts\[0\] must be a pair"),
+        ({"starts": [(torch.zeros(3), 0.0)]}, ValueError, r"weight of shape \(2,\)"),
+        ({"starts": [(torch.tensor([1.0, float("nan")]), 0.0)]}, ValueError, "nan or inf"),
+    ],
+)
+def test_train_ramp_bad_input(kwargs, error, match):
+    X, y = make_binary_blobs(n=20, seed=0)
+    with pytest.raises(error, match=match):
+        train_ramp(X, y, **kwargs)
+
+
+def test_train_ramp_refuses_zero_one_labels():
+    X, y = make_binary_blobs(n=20, seed=0)
+    with pytest.raises(ValueError, match=r"use 2 \* y - 1"):
+        train_ramp(X, (y + 1) / 2)

@@ -14,7 +14,11 @@ from hinge_utils.plotting.boundary import (
     plot_decision_boundary,
     update_decision_boundary,
 )
-from hinge_utils.plotting.calibration import ReliabilityArtists, plot_reliability
+from hinge_utils.plotting.calibration import (
+    ReliabilityArtists,
+    expected_calibration_error,
+    plot_reliability,
+)
 from hinge_utils.plotting.history import HISTORY_PANELS, HistoryArtists, plot_history
 from hinge_utils.plotting.losses import (
     GradientMagnitudeArtists,
@@ -49,6 +53,7 @@ __all__ = [
     "LossCurveArtists",
     "MulticlassArtists",
     "ReliabilityArtists",
+    "expected_calibration_error",
     "freeze_layout",
     "line_in_box",
     "plot_decision_boundary",

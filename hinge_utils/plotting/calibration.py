@@ -13,7 +13,12 @@ from matplotlib.lines import Line2D
 from hinge_utils.plotting._data import as_array
 from hinge_utils.plotting.style import COLORS, styled_axes
 
-__all__ = ["ReliabilityArtists", "plot_reliability", "reliability_bins"]
+__all__ = [
+    "ReliabilityArtists",
+    "expected_calibration_error",
+    "plot_reliability",
+    "reliability_bins",
+]
 
 
 @dataclass
@@ -94,6 +99,50 @@ def reliability_bins(
     return sums[full] / counts[full], hits[full] / counts[full], counts[full]
 
 
+def _check_n_bins(n_bins: object) -> int:
+    if isinstance(n_bins, bool) or not isinstance(n_bins, int) or n_bins < 1:
+        raise ValueError(f"n_bins must be an integer >= 1; got {n_bins!r}: e.g. n_bins=10")
+    return n_bins
+
+
+def _ece(confidence: np.ndarray, frequency: np.ndarray, counts: np.ndarray) -> float:
+    """Sum over the bins of ``n_b / N * |freq_b - conf_b|``."""
+    return float(np.sum(counts / counts.sum() * np.abs(frequency - confidence)))
+
+
+def expected_calibration_error(probabilities: object, labels: object, n_bins: int = 10) -> float:
+    r"""Expected calibration error of predicted probabilities of class +1.
+
+    The predictions :math:`p_i = P(y_i = +1)` are grouped into ``n_bins`` equal-width bins of
+    :math:`[0, 1]` (as :func:`reliability_bins`); bin :math:`b` holds :math:`n_b` samples with
+    mean prediction :math:`\text{conf}_b` and fraction of positives :math:`\text{freq}_b`:
+
+    .. math::
+        \text{ECE} = \sum_b \frac{n_b}{N}\, \left|\text{freq}_b - \text{conf}_b\right|
+
+    (Guo et al. 2017, for the probability of class +1). 0 for perfectly calibrated bins; the
+    number :func:`plot_reliability` prints in its legend.
+
+    Args:
+        probabilities: predicted probabilities of class +1, in :math:`[0, 1]`.
+        labels: true labels, in {0, 1} or in {-1, +1} (1 is the positive class).
+        n_bins: number of bins. Default: 10.
+
+    Shape:
+        - probabilities: :math:`(N)`; labels: :math:`(N)`; output: a float.
+
+    Example::
+
+        >>> p = np.array([0.1, 0.3, 0.8, 0.9]); labels = np.array([0, 1, 1, 1])
+        >>> # bin [0, .5]: conf (0.1 + 0.3) / 2 = 0.2, freq 1/2;  bin (.5, 1]: conf 0.85, freq 1
+        >>> # 2/4 * |0.5 - 0.2| + 2/4 * |1 - 0.85| = 0.15 + 0.075
+        >>> round(expected_calibration_error(p, labels, n_bins=2), 6)
+        0.225
+    """
+    p, positive = _check_inputs(probabilities, labels)
+    return _ece(*reliability_bins(p, positive, _check_n_bins(n_bins)))
+
+
 def plot_reliability(
     probabilities: object,
     labels: object,
@@ -102,6 +151,7 @@ def plot_reliability(
     *,
     label: str = "model",
     color: str | None = None,
+    linestyle: str = "-",
     show_diagonal: bool = True,
     show_counts: bool = True,
     title: str | None = None,
@@ -127,6 +177,8 @@ def plot_reliability(
         ax: axes to draw in; a new 6.5 x 5.2 in figure in the course style if None.
         label: legend label of the curve. Default: ``"model"``.
         color: colour of the curve. Default: the cross-entropy colour.
+        linestyle: line style of the curve, e.g. ``"--"`` to tell two models of one colour
+            apart. Default: ``"-"``.
         show_diagonal: draw the line of perfect calibration. Default: True.
         show_counts: draw bars of the share of samples per bin. Default: True.
         title: a title stating the point of the figure, or None.
@@ -150,10 +202,9 @@ def plot_reliability(
         >>> plt.close(art.ax.figure)
     """
     p, positive = _check_inputs(probabilities, labels)
-    if isinstance(n_bins, bool) or not isinstance(n_bins, int) or n_bins < 1:
-        raise ValueError(f"n_bins must be an integer >= 1; got {n_bins!r}: e.g. n_bins=10")
+    n_bins = _check_n_bins(n_bins)
     confidence, frequency, counts = reliability_bins(p, positive, n_bins)
-    ece = float(np.sum(counts / p.size * np.abs(frequency - confidence)))
+    ece = _ece(confidence, frequency, counts)
 
     with styled_axes(ax, (6.5, 5.2)) as ax:
         bars = None
@@ -168,7 +219,7 @@ def plot_reliability(
         if show_diagonal:
             (diagonal,) = ax.plot([0.0, 1.0], [0.0, 1.0], color=COLORS["margin"], linestyle="--",
                                   linewidth=1.5, zorder=2, label="perfectly calibrated")
-        (curve,) = ax.plot(confidence, frequency, marker="o", markersize=7,
+        (curve,) = ax.plot(confidence, frequency, marker="o", markersize=7, linestyle=linestyle,
                            color=COLORS["cross_entropy"] if color is None else color,
                            zorder=3, label=f"{label} (ECE = {ece:.3f})")
         ax.set_xlim(0.0, 1.0)
