@@ -352,6 +352,7 @@ _WIDTH_MIN = 1e-9  # below this the smoothing changes the objective by < 5e-10: 
 _NEARLY_FULL = 0.1  # a step within 10% of the full Newton step: this width is (nearly) solved
 _KKT_TOL = 1e-9  # slack allowed in the optimality certificate (margins and dual weights)
 _FAR = 1e30  # stands for "never" in the line search (an event at t = inf)
+_BRACKETS = 21  # the line search's brackets T = 4^0, ..., 4^20
 
 
 def _slopes_and_curvatures(u: Tensor, loss: str, width: float) -> tuple[Tensor, Tensor]:
@@ -386,43 +387,45 @@ def _exact_step(
         \varphi'(T) = \text{slope0} + \text{curvature0}\cdot T
                       + \textstyle\sum_i g_i \max(0, \min(l_i, T) - e_i).
 
-    First a bracket: the smallest :math:`T \in \{1, 4, 16, ...\}` with :math:`\varphi'(T) \ge 0`.
-    Then only the entry and exit times below :math:`T` are sorted; two cumulative sums give
-    :math:`\varphi'` at each of them, and the root lies in the first segment where it turns >= 0.
+    First a bracket: the smallest :math:`T \in \{1, 4, 16, ..., 4^{20}\}` with
+    :math:`\varphi'(T) \ge 0`, tried in that order (a Newton step usually ends near
+    :math:`t = 1`, so one or two tries). Then only the entry and exit times below :math:`T` are
+    sorted; two cumulative sums give :math:`\varphi'` at each of them, and the root lies in the
+    first segment where it turns >= 0.
     """
-    moving = z != 0
-    inverse = torch.where(moving, z, 1.0).reciprocal_()
+    # A sample with z = 0 never moves: its 1 / z = +-inf makes its times nan or +-inf, and its
+    # interval empty (leave > enter fails), so it has no events, like a sample that never bends.
+    inverse = z.reciprocal()
     t_zero = u * inverse  # when u_i(t) reaches 0 ...
     t_cap = t_zero - cap * inverse  # ... and cap (+-inf for the squared hinge)
     enter = torch.minimum(t_cap, t_zero).clamp_(min=0)
     leave = torch.maximum(t_cap, t_zero).clamp_(max=_FAR)
-    active = moving & (leave > enter)
-    gain = z.square().mul_(active).mul_(kappa / n)
-    enter.masked_fill_(~active, _FAR)  # samples that never bend phi' have no events
-    leave.masked_fill_(~active, _FAR)
-    # phi'(T) at T = 4^0, ..., 4^20 in one pass, then the smallest T with phi'(T) >= 0.
-    brackets = torch.logspace(0, 40, 21, base=2.0, dtype=u.dtype, device=u.device)
-    overlap = (torch.minimum(leave, brackets[:, None]) - enter).clamp_(min=0)
-    dphi_at = slope0 + curvature0 * brackets + overlap @ gain
+    inactive = (leave > enter).logical_not_()
+    gain = z.square().mul_(kappa / n).masked_fill_(inactive, 0.0)
+    enter.masked_fill_(inactive, _FAR)  # samples that never bend phi' have no events
+    leave.masked_fill_(inactive, _FAR)
+    top = 1.0
+    for _ in range(_BRACKETS):  # phi'(T) at T = 4^0, 4^1, ... until it is >= 0
+        overlap = (leave.clamp(max=top) - enter).clamp_(min=0)
+        if slope0 + curvature0 * top + float(overlap @ gain) >= 0:
+            break
+        top *= 4.0
+    else:  # no root below 4^20: take the farthest bracket
+        return top / 4.0
     times = torch.cat([enter, leave])
-    ahead = (dphi_at < 0).sum()
-    top = brackets[ahead.clamp(max=len(brackets) - 1)]
-    count = (times < top).sum()
-    ahead, count = torch.stack([ahead, count]).tolist()
-    if ahead == len(brackets):  # no root below 4^20: take the farthest bracket
-        return float(brackets[-1])
+    count = int((times < top).sum())
     times, order = torch.topk(times, count, largest=False, sorted=True)
-    after = torch.cat([gain, -gain]).index_select(0, order).cumsum_(0).add_(curvature0)
+    after = torch.cat([gain, gain.neg()]).index_select(0, order).cumsum_(0).add_(curvature0)
     after = after.clamp_(min=0)  # phi'' just after each event
     before = torch.cat([after.new_full((1,), curvature0), after[:-1]])  # ... and just before
     dphi = (before * torch.diff(times, prepend=times.new_zeros(1))).cumsum_(0).add_(slope0)
-    j = int((dphi < 0).sum())  # phi' at each event is non-decreasing: the root is in segment j
+    # phi' at the events is non-decreasing (slope0 plus a running sum of terms >= 0, also in
+    # floating point): the root is in segment j, after the j events where phi' < 0.
+    j = int(torch.searchsorted(dphi, 0.0))
     if j == 0:
         return -slope0 / curvature0 if curvature0 > 0 else 0.0
-    if j == count:  # past the last event below the bracket: phi'' is constant from there
-        start, value, slope = torch.stack([times[-1], dphi[-1], after[-1]]).tolist()
-    else:
-        start, value, slope = torch.stack([times[j - 1], dphi[j - 1], before[j]]).tolist()
+    # From the last event before the root on, phi'' is constant: phi'' just after event j - 1.
+    start, value, slope = times[j - 1].item(), dphi[j - 1].item(), after[j - 1].item()
     return start - value / slope if slope > 0 else start
 
 
@@ -445,7 +448,7 @@ def _backtracking_step(
 
 
 def _hinge_kkt_point(
-    Z: Tensor, reg: Tensor, inside: Tensor, beyond: Tensor, targets: Tensor
+    Z: Tensor, penalty: Tensor, inside: Tensor, beyond: Tensor, targets: Tensor
 ) -> Tensor | None:
     r"""The exact hinge optimum if the smoothed iterate has found which samples sit on the band.
 
@@ -458,35 +461,35 @@ def _hinge_kkt_point(
         R\theta = \tfrac1n\textstyle\sum_{i \in L} z_i + \tfrac1n Z_E^\top \alpha_E,
         \qquad Z_E\,\theta = 1,
 
-    where :math:`z_i = y_i (x_i, 1)` and :math:`R = \operatorname{diag}(\lambda, ..., \lambda,
-    \lambda_b)` (the last row reads :math:`\sum_i \alpha_i y_i = 0` when the bias is free). The
-    solution is accepted only if it certifies itself: :math:`0 \le \alpha_E \le 1`, margins
-    :math:`\le 1` on :math:`L` and :math:`\ge 1` elsewhere. Then it *is* the optimum, exact up to
-    rounding. Otherwise return None (the smoothing continues).
+    where :math:`z_i = y_i (x_i, 1)` and ``penalty`` :math:`= R = \operatorname{diag}(\lambda,
+    ..., \lambda, \lambda_b)` (the last row reads :math:`\sum_i \alpha_i y_i = 0` when the bias is
+    free). The solution is accepted only if it certifies itself: :math:`0 \le \alpha_E \le 1`,
+    margins :math:`\le 1` on :math:`L` and :math:`\ge 1` elsewhere. Then it *is* the optimum,
+    exact up to rounding. Otherwise return None (the smoothing continues).
 
     ``targets`` :math:`t_i` replace the 1 of every sample's hinge :math:`[t_i - z_i^\top\theta]_+`
     (all ones for the SVM; :func:`train_ramp` needs some :math:`t_i = -1`).
     """
     n, p = Z.shape
-    Z_in = Z[inside]
-    k = Z_in.shape[0]
-    system = Z.new_zeros(p + k, p + k)
-    system[:p, :p] = torch.diag(reg)
-    system[:p, p:] = -Z_in.T / n
-    system[p:, :p] = Z_in
-    rhs = torch.cat([Z.T @ beyond.to(Z.dtype) / n, targets[inside]])
-    solution, info = torch.linalg.solve_ex(system, rhs)
-    theta, alpha = solution[:p], solution[p:]
-    u = targets - Z @ theta  # 1 - m for the SVM
-    certified = (
-        (info == 0)
-        & torch.isfinite(solution).all()
-        & (alpha >= -_KKT_TOL).all()
-        & (alpha <= 1 + _KKT_TOL).all()
-        & torch.where(beyond, u >= -_KKT_TOL, True).all()
-        & torch.where(beyond | inside, True, u <= _KKT_TOL).all()
+    index = inside.nonzero().squeeze(1)
+    k = len(index)
+    Z_in = Z.index_select(0, index)
+    system = torch.cat(  # [[R, -Z_E^T / n], [Z_E, 0]]
+        [torch.cat([penalty, Z_in.T / -n], dim=1), F.pad(Z_in, (0, k))]
     )
-    return theta if bool(certified) else None
+    rhs = torch.cat([Z.T @ beyond.to(Z.dtype) / n, targets.index_select(0, index)])
+    solution, info = torch.linalg.solve_ex(system, rhs)
+    values = solution.tolist()  # p + k <= 2p numbers: the dual weights are checked here
+    if int(info) != 0 or not all(map(math.isfinite, values)):
+        return None
+    if any(not -_KKT_TOL <= alpha <= 1 + _KKT_TOL for alpha in values[p:]):
+        return None
+    theta = solution[:p]
+    u = targets - Z @ theta  # 1 - m for the SVM
+    # Margins: u >= -tol on L, u <= tol on the rest (not in E): the largest of -u on L and u on
+    # the rest must be <= tol.
+    excess = torch.where(beyond, u.neg(), u).masked_fill_(inside, -math.inf)
+    return theta if float(excess.max()) <= _KKT_TOL else None
 
 
 def _newton_svm(
@@ -503,7 +506,30 @@ def _newton_svm(
 
     ``targets`` (hinge only): per-sample :math:`t_i` in the losses :math:`[t_i - m_i]_+`;
     None for the SVM's :math:`t_i = 1`. The history rows then count ``u = t - m``, not ``1 - m``.
+
+    Unless autograd has to track ``X``, the iterations run in inference mode: less overhead per
+    torch call, which is most of the cost on small data. The results come back as ordinary
+    tensors (copies), free to take part in autograd or in-place operations later.
     """
+    track = torch.is_grad_enabled() and X.requires_grad
+    with torch.inference_mode(not track):
+        theta, rows, converged = _newton_iterations(
+            X, y, lam, loss, regularize_bias, max_epochs, tol, targets
+        )
+    return theta.clone(), rows.clone(), converged
+
+
+def _newton_iterations(
+    X: Tensor,
+    y: Tensor,
+    lam: float,
+    loss: str,
+    regularize_bias: bool,
+    max_epochs: int,
+    tol: float,
+    targets: Tensor | None,
+) -> tuple[Tensor, Tensor, bool]:
+    """The loop of :func:`_newton_svm` (its arguments and results)."""
     work = torch.float64
     n, dim = X.shape
     p = dim + 1
@@ -519,7 +545,8 @@ def _newton_svm(
         reg[-1] = 0.0
     # A tiny ridge on b keeps the Newton system solvable when no sample has curvature in b
     # (hinge, all samples off the Huber band); the exact line search then sizes the step.
-    base = torch.diag(reg)
+    penalty = torch.diag(reg)
+    base = penalty.clone()
     base[-1, -1] += 1e-6 * lam
     theta = torch.zeros(p, dtype=work, device=X.device)
     u = targets.clone()  # u = 1 - margin, for theta = 0
@@ -532,9 +559,8 @@ def _newton_svm(
         grad = torch.addmv(reg * theta, Z.T, slope, alpha=-1.0 / n)
         hess = torch.addmm(base, Z.T * curvature, Z, alpha=1.0 / n)
         direction = torch.linalg.solve(hess, grad).neg_()
-        decrease, curvature0 = torch.stack(
-            [-(grad @ direction), (direction * reg) @ direction]
-        ).tolist()  # decrease: the Newton decrement^2, about 2 * (J - J*) near the optimum
+        slope0, curvature0 = torch.stack([grad @ direction, (direction * reg) @ direction]).tolist()
+        decrease = -slope0  # the Newton decrement^2, about 2 * (J - J*) near the optimum
         if decrease <= tol * scale and loss != "hinge":
             converged = True
             break
@@ -543,24 +569,28 @@ def _newton_svm(
             t = _backtracking_step(theta, direction, 1 - u, z, reg, decrease)
         else:
             kappa = 1.0 / width if loss == "hinge" else 2.0
-            t = _exact_step(u, z, kappa, width, -decrease, curvature0, n)
+            t = _exact_step(u, z, kappa, width, slope0, curvature0, n)
         theta = torch.add(theta, direction, alpha=t)
         iterates.append(theta)
         u = targets - Z @ theta
-        objective = _margin_loss(u, loss) + 0.5 * (theta * reg) @ theta
         if loss != "hinge":
-            scale = max(float(objective), 1e-300)
+            scale = max(float(_margin_loss(u, loss) + 0.5 * (theta * reg) @ theta), 1e-300)
             continue
         inside = (u > 0) & (u < width)
-        scale, k = torch.stack([objective, inside.sum(dtype=work)]).tolist()
+        k = int(inside.sum())
         if k <= p and (k > 0 or regularize_bias):
-            polished = _hinge_kkt_point(Z, reg, inside, u >= width, targets)
+            polished = _hinge_kkt_point(Z, penalty, inside, u >= width, targets)
             if polished is not None:
                 theta = polished
                 iterates.append(theta)
                 converged = True
                 break
-        solved = abs(t - 1) <= 1e-9 or decrease <= tol * scale
+        # This width is solved after a full Newton step, or once the decrement is tiny next to
+        # the objective (evaluated only where that decides what happens next).
+        solved = abs(t - 1) <= 1e-9
+        if not solved and (width <= _WIDTH_MIN or abs(t - 1) > _NEARLY_FULL):
+            scale = float(_margin_loss(u, loss) + 0.5 * (theta * reg) @ theta)
+            solved = decrease <= tol * scale
         if width <= _WIDTH_MIN and solved:
             converged = True  # the smallest width is solved: the gap is below width / 2
             break
