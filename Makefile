@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # JupyterLab refuses to run as root without --allow-root; add it only for root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint unit notebooks execute bench venv lock clean docs slides docs-assets explore
+.PHONY: lab test test-numerics lint unit notebooks execute bench venv lock clean docs slides docs-assets explore
 
 venv: $(STAMP)
 
@@ -40,6 +40,23 @@ notebooks: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest tests hinge_utils docs/*.py --doctest-modules \
 		--nbval --nbval-current-env $(wildcard notebooks/*.ipynb)
+
+# The lessons again under nbval with other CPU code paths: torch's generic and AVX2 kernels, and
+# MKL's conditional-numerical-reproducibility modes. Another CPU rounds the last bits differently;
+# every committed output must hold all the same (nothing is sanitised). x86-64 only: elsewhere
+# there are no such kernels to switch to, and the target says so.
+NUMERICS := default:COMPATIBLE avx2:AVX2
+test-numerics: $(STAMP)
+	@if [ "$$(uname -m)" != "x86_64" ]; then \
+		echo "test-numerics: skipped, this CPU is $$(uname -m), not x86-64 (no AVX2/generic kernels to switch)"; \
+	else \
+		for pair in $(NUMERICS); do \
+			cap=$${pair%%:*}; mkl=$${pair##*:}; \
+			echo "== nbval with ATEN_CPU_CAPABILITY=$$cap MKL_CBWR=$$mkl"; \
+			ATEN_CPU_CAPABILITY=$$cap MKL_CBWR=$$mkl $(BIN)/python -m pytest -p no:cacheprovider \
+				--nbval --nbval-current-env $(wildcard notebooks/*.ipynb) || exit 1; \
+		done; \
+	fi
 
 # Re-execute the lessons in place, top to bottom in fresh kernels, without timing metadata.
 execute: $(STAMP)

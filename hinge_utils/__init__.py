@@ -33,14 +33,23 @@ from .functional import (
     functional_margin,
     hinge_loss,
     hinge_subgradient,
+    multiclass_margin,
     squared_hinge_loss,
     weston_watkins_loss,
 )
-from .margins import geometric_margin, margin_violators, margin_width, support_vectors
+from .margins import (
+    geometric_margin,
+    margin_position,
+    margin_tolerance,
+    margin_violators,
+    margin_width,
+    support_vectors,
+)
 from .modules import CrammerSingerLoss, HingeLoss, SquaredHingeLoss, WestonWatkinsLoss
 from .objectives import BINARY_LOSSES, MULTICLASS_LOSSES, multiclass_objective, svm_objective
 from .reproducibility import setup
 from .training import (
+    ConvergenceWarning,
     EpochRecord,
     History,
     LinearMulticlassResult,
@@ -59,6 +68,7 @@ _LAZY_SUBMODULES = {"plotting", "widgets", "exercises"}
 
 __all__ = [
     "BINARY_LOSSES",
+    "ConvergenceWarning",
     "CrammerSingerLoss",
     "DataSplit",
     "EpochRecord",
@@ -82,8 +92,11 @@ __all__ = [
     "make_multiclass_blobs",
     "make_outlier_blobs",
     "make_separable_blobs",
+    "margin_position",
+    "margin_tolerance",
     "margin_violators",
     "margin_width",
+    "multiclass_margin",
     "multiclass_objective",
     "plotting",
     "ramp_starts",

@@ -85,6 +85,7 @@ from hinge_utils._validation import (
 __all__ = [
     "crammer_singer_loss",
     "functional_margin",
+    "multiclass_margin",
     "hinge_loss",
     "hinge_subgradient",
     "squared_hinge_loss",
@@ -419,6 +420,45 @@ def functional_margin(
     if validate_args:
         validate_binary_inputs(scores, targets)
     return _labels_like(scores, targets) * scores
+
+
+def multiclass_margin(
+    scores: torch.Tensor, targets: torch.Tensor, *, validate_args: bool = True
+) -> torch.Tensor:
+    r"""The multi-class margin :math:`m_n = s_{n,c_n} - \max_{k \ne c_n} s_{n,k}`.
+
+    The true class's lead over its strongest rival: positive when the prediction is right, at
+    least :math:`\Delta` when both multi-class hinges are zero (Weston-Watkins is zero exactly
+    when every rival trails by :math:`\Delta`, i.e. when the strongest one does; Crammer-Singer
+    is :math:`[\Delta - m_n]_+`). With :math:`K = 2` and scores :math:`(-f/2, f/2)` it is the
+    binary :math:`y f(x)`. Count samples on or off the margin with
+    :func:`hinge_utils.margins.margin_position`.
+
+    Args:
+        scores: class scores :math:`s`, floating point, :math:`K \ge 2` columns.
+        targets: class indices :math:`c_n` in :math:`[0, K)`, integer dtype.
+        validate_args: check shapes, dtypes and target values; pass False only for inputs
+            already checked. Default: True.
+
+    Shape:
+        - scores: :math:`(N, K)`; targets: :math:`(N)`; Output: :math:`(N)`, dtype of ``scores``.
+
+    Example::
+
+        >>> s = torch.tensor([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0]])
+        >>> multiclass_margin(s, torch.tensor([0, 1]))  # 3.2 - 5.1 and 4.9 - 2.0
+        tensor([-1.9000,  2.9000])
+    """
+    if validate_args:
+        validate_class_inputs(scores, targets)
+    if scores.shape[1] < 2:
+        raise ValueError(
+            f"a multi-class margin needs K >= 2 classes (a rival); got K = {scores.shape[1]}"
+        )
+    index = targets.long().unsqueeze(1)
+    true_score = scores.gather(1, index).squeeze(1)
+    rival = scores.scatter(1, index, float("-inf")).amax(dim=1)
+    return true_score - rival
 
 
 def hinge_subgradient(

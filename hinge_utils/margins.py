@@ -6,10 +6,14 @@ For a linear model :math:`f(x) = w^\top x + b` and a label :math:`y \in \{-1, +1
   is positive on the right side of the boundary and changes when :math:`(w, b)` is rescaled;
 * the *geometric margin* :math:`\gamma = y\,(w^\top x + b) / \lVert w \rVert` is the signed
   Euclidean distance from :math:`x` to the boundary :math:`w^\top x + b = 0`, and does not;
-* *margin violators* have :math:`m < \Delta` (usually :math:`\Delta = 1`): the only samples with a
+* *margin violators* have :math:`m < \Delta` (usually :math:`\Delta = 1`): the samples with a
   non-zero hinge gradient;
-* *support vectors* have :math:`m \le \Delta` (up to a tolerance): the violators plus the samples
-  sitting exactly on the margin band. At the SVM optimum they alone determine :math:`(w, b)`.
+* *support vectors* have :math:`m \le \Delta`: the violators plus the samples sitting exactly on
+  the margin band. At the SVM optimum they alone determine :math:`(w, b)`.
+
+"Exactly on the band" is an equation that a computed optimum meets only up to rounding, so every
+count here goes through one function, :func:`margin_position`, with one tolerance
+(:data:`MARGIN_RTOL`, :data:`MARGIN_ATOL`).
 """
 
 from __future__ import annotations
@@ -24,7 +28,14 @@ from hinge_utils._validation import check_binary_targets, check_margin
 from hinge_utils.functional import functional_margin
 
 __all__ = [
+    "BEYOND",
+    "INSIDE",
+    "MARGIN_ATOL",
+    "MARGIN_RTOL",
+    "ON_BAND",
     "geometric_margin",
+    "margin_position",
+    "margin_tolerance",
     "margin_violators",
     "margin_width",
     "support_vectors",
@@ -231,19 +242,121 @@ def margin_width(weight: Tensor) -> Tensor:
     return 2 / norm
 
 
-def margin_violators(scores: Tensor, targets: Tensor, margin: float = 1.0) -> Tensor:
+#: Relative part of the library's one tolerance for "on the margin band" (times :math:`|\Delta|`).
+MARGIN_RTOL = 1e-4
+#: Absolute part of the library's one tolerance for "on the margin band".
+MARGIN_ATOL = 1e-6
+
+#: The three values of :func:`margin_position`.
+INSIDE, ON_BAND, BEYOND = -1, 0, 1
+
+
+def margin_tolerance(
+    margin: float = 1.0, *, rtol: float = MARGIN_RTOL, atol: float = MARGIN_ATOL
+) -> float:
+    r"""How close to :math:`\Delta` a functional margin must be to count as *on* the band.
+
+    .. math::
+        \text{tol}(\Delta) = \text{atol} + \text{rtol}\cdot|\Delta|
+        \qquad (\text{defaults: } 10^{-6} + 10^{-4}\,|\Delta|)
+
+    Example::
+
+        >>> margin_tolerance(1.0)  # 1e-6 + 1e-4
+        0.000101
+    """
+    check_margin(margin)
+    rtol = _check_tolerance(rtol, "rtol")
+    atol = _check_tolerance(atol, "atol")
+    return atol + rtol * abs(float(margin))
+
+
+def margin_position(
+    margins: Tensor,
+    margin: float = 1.0,
+    *,
+    rtol: float = MARGIN_RTOL,
+    atol: float = MARGIN_ATOL,
+) -> Tensor:
+    r"""Where each functional margin lies against the band: inside, on it, or beyond it.
+
+    .. math::
+        \text{position}_n = \begin{cases}
+            -1 \;(\texttt{INSIDE}) & m_n < \Delta - \text{tol} \\
+            \phantom{-}0 \;(\texttt{ON\_BAND}) & |m_n - \Delta| \le \text{tol} \\
+            +1 \;(\texttt{BEYOND}) & m_n > \Delta + \text{tol}
+        \end{cases}
+        \qquad \text{tol} = \text{atol} + \text{rtol}\,|\Delta|
+
+    This is the library's one test of "on the margin": :func:`margin_violators`,
+    :func:`support_vectors`, the trainers' records, the figures' markers and the explorers all
+    count through it, so a figure, a record and a printed count can never disagree.
+
+    Why a tolerance: at the optimum of a hinge problem several samples sit *exactly* on the
+    band, :math:`m_n = \Delta`, and an optimizer satisfies an equation only up to rounding. A
+    strict ``m < 1`` then counts such a sample one way on one machine and the other way on the
+    next (the last bits of a float depend on the CPU's code path). The default tolerance,
+    :math:`10^{-6} + 10^{-4}|\Delta|`, covers the rounding of an exact solution stored in float32
+    (about :math:`10^{-6}`) with room to spare, while a sample that truly lies off the band is
+    almost never that close to it. Pass a larger ``rtol``/``atol`` for a less accurate
+    optimizer (scikit-learn's ``SVC`` with its default ``tol=1e-3`` stops about
+    :math:`10^{-3}` from the band); plain SGD never settles on the band at all.
+
+    Args:
+        margins: functional margins :math:`m = y f(x)` (binary, see
+            :func:`~hinge_utils.functional.functional_margin`) or multi-class margins
+            :math:`s_c - \max_{k \ne c} s_k`, floating point, any shape.
+        margin: :math:`\Delta`. Default: 1.0.
+        rtol: tolerance relative to :math:`|\Delta|`, >= 0. Default: ``MARGIN_RTOL`` = 1e-4.
+        atol: absolute tolerance, >= 0. Default: ``MARGIN_ATOL`` = 1e-6.
+
+    Shape:
+        - margins: any; Output: the same, ``torch.int8``.
+
+    Example::
+
+        >>> m = torch.tensor([0.5, 0.99999997, 1.0, 1.00000009, 1.5])
+        >>> margin_position(m)  # both values a rounding error from 1 are *on* the band
+        tensor([-1,  0,  0,  0,  1], dtype=torch.int8)
+    """
+    if not isinstance(margins, Tensor) or not margins.is_floating_point():
+        raise TypeError(
+            "margins must be a floating-point torch.Tensor; got "
+            f"{type(margins).__name__ if not isinstance(margins, Tensor) else margins.dtype}: "
+            "compute them with functional_margin(scores, targets)"
+        )
+    tol = margin_tolerance(margin, rtol=rtol, atol=atol)
+    m = margins.detach()
+    beyond = (m > margin + tol).to(torch.int8)
+    inside = (m < margin - tol).to(torch.int8)
+    return beyond - inside
+
+
+def margin_violators(
+    scores: Tensor,
+    targets: Tensor,
+    margin: float = 1.0,
+    *,
+    rtol: float = MARGIN_RTOL,
+    atol: float = MARGIN_ATOL,
+) -> Tensor:
     r"""Mask of the samples inside the margin band or on the wrong side: :math:`y_n s_n < \Delta`.
 
-    These are exactly the samples whose hinge loss :math:`\max(0, \Delta - y_n s_n)` has a non-zero
-    gradient; all others are ignored by a (sub)gradient step. A sample *exactly* on the band
-    (:math:`y_n s_n = \Delta`) is not a violator: its hinge gradient is 0, as in
-    :func:`hinge_utils.functional.hinge_subgradient`. After training, a sample the optimizer
-    put on the band may land a rounding error below it; :func:`support_vectors` counts both.
+    .. math::
+        y_n s_n < \Delta - \text{tol}, \qquad \text{tol} = \text{atol} + \text{rtol}\,|\Delta|
+
+    These are the samples whose hinge loss :math:`\max(0, \Delta - y_n s_n)` pushes: a
+    (sub)gradient step ignores all others. A sample *on* the band (:math:`y_n s_n = \Delta`, up to
+    the library's tolerance, see :func:`margin_position`) is not a violator: at the kink its
+    hinge gradient is 0, as in :func:`hinge_utils.functional.hinge_subgradient`, and at an
+    optimum it is a support vector that lands a rounding error above or below the band. For the
+    exact mask of non-zero gradients of a given float, use ``hinge_subgradient(s, y) != 0``.
 
     Args:
         scores: raw model outputs :math:`s`, floating point.
         targets: labels :math:`y` in {-1, +1}.
         margin: :math:`\Delta`. Default: 1.0.
+        rtol, atol: the tolerance of :func:`margin_position`. Defaults: 1e-4, 1e-6.
 
     Shape:
         - scores: :math:`(N)`; targets: :math:`(N)`; Output: :math:`(N)`, ``torch.bool``.
@@ -256,8 +369,8 @@ def margin_violators(scores: Tensor, targets: Tensor, margin: float = 1.0) -> Te
         >>> margin_violators(s, y)
         tensor([False,  True,  True, False,  True])
     """
-    check_margin(margin)
-    return functional_margin(scores, targets).detach() < margin
+    margins = functional_margin(scores, targets)
+    return margin_position(margins, margin, rtol=rtol, atol=atol) == INSIDE
 
 
 def support_vectors(
@@ -265,13 +378,16 @@ def support_vectors(
     targets: Tensor,
     margin: float = 1.0,
     *,
-    rtol: float = 1e-4,
-    atol: float = 1e-6,
+    rtol: float = MARGIN_RTOL,
+    atol: float = MARGIN_ATOL,
 ) -> Tensor:
-    r"""Mask of the support vectors: samples on or inside the margin band, up to a tolerance.
+    r"""Mask of the support vectors: samples on or inside the margin band, up to the tolerance.
 
     .. math::
         y_n s_n \le \Delta + \text{atol} + \text{rtol} \cdot |\Delta|
+
+    The violators (:func:`margin_violators`) plus the samples *on* the band
+    (:func:`margin_position` is ``ON_BAND``, the library's one tolerance).
 
     This selects by margin. At the SVM optimum the samples with a non-zero dual weight
     :math:`\alpha_n` (scikit-learn's ``SVC.support_``) are all among them: every violator
@@ -279,16 +395,6 @@ def support_vectors(
     (:math:`y_n s_n = \Delta`). The converse can fail: a point exactly on the band may have
     :math:`\alpha_n = 0` (it touches the band without being needed to hold it there), and this
     mask still includes it.
-
-    Why a tolerance: "on the band" is an equation, and an optimizer satisfies it only up to its
-    own accuracy. An exact solver stored in float32 lands within about :math:`10^{-6}` of the
-    band (float32 rounding of :math:`w^\top x + b`), which the defaults (relative
-    :math:`10^{-4}` of the margin plus absolute :math:`10^{-6}`) cover with room to spare, while
-    a point that truly lies beyond the band is almost never that close. The relative part makes
-    the test scale with :math:`\Delta`; the absolute part keeps it meaningful for
-    :math:`\Delta = 0`. Pass a larger tolerance for a less accurate optimizer: scikit-learn's
-    ``SVC`` with its default ``tol=1e-3`` stops about :math:`10^{-3}` from the band, and plain SGD
-    never settles on it at all.
 
     Args:
         scores: raw model outputs :math:`s`, floating point.
@@ -308,8 +414,5 @@ def support_vectors(
         >>> support_vectors(s, y)
         tensor([False,  True,  True,  True, False])
     """
-    check_margin(margin)
-    rtol = _check_tolerance(rtol, "rtol")
-    atol = _check_tolerance(atol, "atol")
-    limit = margin + atol + rtol * abs(margin)
-    return functional_margin(scores, targets).detach() <= limit
+    margins = functional_margin(scores, targets)
+    return margin_position(margins, margin, rtol=rtol, atol=atol) <= ON_BAND

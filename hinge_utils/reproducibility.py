@@ -1,4 +1,4 @@
-"""One call at the top of every notebook: the same numbers on every machine, every run."""
+"""One call at the top of every notebook: seeded random number generators and one thread."""
 
 from __future__ import annotations
 
@@ -12,9 +12,18 @@ __all__ = ["setup"]
 def setup(seed: int = 0, threads: int = 1) -> torch.Generator:
     """Seed every random number generator a lesson touches and fix torch's thread count.
 
-    Why the thread count: a reduction over many floats is summed in a different order with 1 or 2
-    threads, so a sum over 1e7 float32 numbers can differ in the 4th decimal between them. One
-    thread makes printed numbers identical on a laptop, a lecture-hall PC and CI.
+    What it promises: the same random draws on every run (torch's global generator, Python's
+    ``random``, NumPy's legacy global generator), and one intra-op thread, so that a reduction
+    is summed in the same order on every run of the same machine (with 1 or 2 threads a sum
+    over 1e7 float32 numbers can differ in the 4th decimal).
+
+    What it cannot promise: the same last bits on every machine. Another CPU runs other kernels
+    (torch's AVX2 or AVX-512 code, MKL's code paths, even the memory alignment of a tensor)
+    that round differently, and float32 draws of ``torch.randn`` themselves differ between
+    torch's generic and vectorised kernels. The lessons therefore print only digits that do
+    not depend on them, count points on a margin through one tolerance
+    (:func:`hinge_utils.margins.margin_position`), and ``make test-numerics`` re-runs them
+    under other kernels to prove it.
 
     Args:
         seed: seed for torch, Python's ``random`` and (if installed) NumPy's legacy global RNG.

@@ -186,3 +186,65 @@ def test_support_vectors_bad_tolerances(kwargs, error, match):
 def test_violators_bad_targets():
     with pytest.raises(ValueError, match="2 \\* y - 1"):
         margin_violators(torch.ones(3), torch.tensor([0, 1, 1]))
+
+
+# ---------------------------------------------------------------------------------------------
+# The library's one tolerance for "on the band"
+# ---------------------------------------------------------------------------------------------
+
+
+def test_margin_position_by_hand():
+    from hinge_utils.margins import margin_position, margin_tolerance
+
+    # tol = 1e-6 + 1e-4 * 1 = 1.01e-4: 0.9998 is inside, 0.99992 and 1.0001 are on the band
+    m = torch.tensor([-3.0, 0.9998, 0.99992, 1.0, 1.0001, 1.0002, 5.0], dtype=torch.float64)
+    assert margin_tolerance(1.0) == pytest.approx(1.01e-4, rel=1e-12)
+    assert margin_position(m).tolist() == [-1, -1, 0, 0, 0, 1, 1]
+    assert margin_position(m).dtype == torch.int8
+    # margin 0 (the perceptron): only the absolute part, 1e-6, remains
+    assert margin_position(torch.tensor([-1e-5, 5e-7, 1e-5]), 0.0).tolist() == [-1, 0, 1]
+    # margin 2: tol = 1e-6 + 2e-4
+    assert margin_position(torch.tensor([1.9997, 1.9999, 2.0003]), 2.0).tolist() == [-1, 0, 1]
+
+
+def test_violators_and_support_vectors_share_the_one_tolerance():
+    # Both a rounding error below and above the band: on it, never violators; support vectors.
+    s = torch.tensor([1.0 - 3e-8, 1.0 + 9e-8, 0.5, 2.0], dtype=torch.float64)
+    y = torch.ones(4, dtype=torch.float64)
+    assert margin_violators(s, y).tolist() == [False, False, True, False]
+    assert support_vectors(s, y).tolist() == [True, True, True, False]
+    # A strict comparison, the fragile count this replaces, disagrees on the first sample.
+    assert (y * s < 1).tolist() == [True, False, True, False]
+
+
+def test_margin_position_agrees_with_an_exact_svm_optimum():
+    # At SVC's optimum (libsvm, tol 1e-10) the samples with 0 < alpha < C are on the band.
+    from sklearn.svm import SVC
+
+    from hinge_utils.margins import margin_position
+
+    X, y = make_binary_blobs(n=120, separation=2.0, seed=3, dtype=torch.float64)
+    svm = SVC(kernel="linear", C=1.0, tol=1e-10).fit(X.numpy(), y.numpy())
+    margins = y * torch.as_tensor(svm.decision_function(X.numpy()))
+    alpha = torch.zeros(len(y), dtype=torch.float64)
+    alpha[torch.as_tensor(svm.support_)] = torch.as_tensor(abs(svm.dual_coef_[0]))
+    free = (alpha > 1e-8) & (alpha < 1.0 - 1e-8)
+    assert int(free.sum()) >= 2
+    assert (margin_position(margins)[free] == 0).all()
+    assert (margin_position(margins)[alpha == 0] >= 0).all()
+
+
+@pytest.mark.parametrize(
+    ("margins", "kwargs", "error", "match"),
+    [
+        (torch.tensor([1, 2]), {}, TypeError, "floating-point"),
+        ([1.0, 2.0], {}, TypeError, "functional_margin"),
+        (torch.ones(2), {"margin": float("nan")}, ValueError, "margin must be finite"),
+        (torch.ones(2), {"rtol": -1.0}, ValueError, "rtol must be finite and >= 0"),
+    ],
+)
+def test_margin_position_bad_input(margins, kwargs, error, match):
+    from hinge_utils.margins import margin_position
+
+    with pytest.raises(error, match=match):
+        margin_position(margins, **kwargs)

@@ -386,19 +386,35 @@ def test_highlighted_points_are_exactly_the_violators_and_support_vectors(seed):
     w, b = rng.normal(size=2) * 0.7, 0.3 * rng.normal()
     art = plot_decision_boundary(w, b, X, y, rtol=0.0, atol=0.05)
     functional_margin = y * (X @ w + b)  # the oracle, in numpy
-    np.testing.assert_array_equal(_offsets(art.violators), X[functional_margin < 1])
+    np.testing.assert_array_equal(_offsets(art.violators), X[functional_margin < 1 - 0.05])
     np.testing.assert_array_equal(_offsets(art.support), X[functional_margin <= 1 + 0.05])
     np.testing.assert_array_equal(_offsets(art.points[1]), X[y == 1])
     np.testing.assert_array_equal(_offsets(art.points[-1]), X[y == -1])
 
 
 def test_points_on_the_margin_are_support_vectors_not_violators():
-    # f(x) = x1: y f = 1 (on the margin), 0.99 (inside), 1.03 (outside, within atol 0.05), 3
-    X = np.array([[1.0, 0.0], [0.99, 1.0], [1.03, -1.0], [3.0, 0.0], [-1.0, 0.5]])
-    y = np.array([1, 1, 1, 1, -1])
+    # f(x) = x1: y f = 1 (on the margin), 0.9 (inside), 0.97 and 1.03 (on it, within atol 0.05),
+    # 3 (beyond), and a class -1 point at f = -1 (on the margin)
+    X = np.array([[1.0, 0.0], [0.9, 1.0], [0.97, 2.0], [1.03, -1.0], [3.0, 0.0], [-1.0, 0.5]])
+    y = np.array([1, 1, 1, 1, 1, -1])
     art = plot_decision_boundary(np.array([1.0, 0.0]), 0.0, X, y, atol=0.05, rtol=0.0)
-    assert _offsets(art.violators).tolist() == [[0.99, 1.0]]
-    assert _offsets(art.support).tolist() == [[1.0, 0.0], [0.99, 1.0], [1.03, -1.0], [-1.0, 0.5]]
+    assert _offsets(art.violators).tolist() == [[0.9, 1.0]]
+    assert _offsets(art.support).tolist() == [
+        [1.0, 0.0], [0.9, 1.0], [0.97, 2.0], [1.03, -1.0], [-1.0, 0.5]
+    ]
+
+
+def test_lesson_one_points_a_rounding_error_off_the_band_are_ringed_not_crossed():
+    # Lesson 1 at c = 0.5: w = (0.6, 0.8), b = -2 in float32; points 1 and 5 have y f = 1
+    # exactly, which float32 weights recomputed in float64 turn into 1.00000009 and 0.99999997.
+    X = np.array([[3.0, 1.5], [1.0, 0.5], [1.5, 1.0]])
+    y = np.array([1, -1, 1])
+    w = torch.tensor([1.2, 1.6]) * 0.5
+    art = plot_decision_boundary(w, -2.0, X, y)
+    margins = y * (X @ w.double().numpy() - 2.0)
+    assert np.abs(margins[:2] - 1).max() > 0  # not exactly 1: the case this test is about
+    assert _offsets(art.violators).tolist() == [[1.5, 1.0]]  # y f = -0.3: a true violator
+    assert _offsets(art.support).tolist() == X.tolist()
 
 
 @pytest.mark.parametrize(

@@ -45,9 +45,10 @@ class DecisionBoundaryArtists:
         boundary: the line :math:`f(x) = 0` (empty data when not in view).
         margin_lines: the lines :math:`f(x) = -\Delta` and :math:`f(x) = +\Delta`, in that order.
         band: the shaded band :math:`|f(x)| \leq \Delta` (invisible when not drawn).
-        violators: markers on the points with :math:`y f(x) < \Delta`.
+        violators: markers on the points with :math:`y f(x) < \Delta` (beyond the tolerance
+            of :func:`hinge_utils.margins.margin_position`: a point on the band is no violator).
         support: rings around the support vectors, :math:`y f(x) \leq \Delta` up to the
-            tolerance of :func:`hinge_utils.margins.support_vectors`.
+            same tolerance.
         arrow: double arrow of length :math:`\Delta / \|w\|` from :math:`f = 0` to
             :math:`f = +\Delta`.
         arrow_label: its label.
@@ -55,8 +56,9 @@ class DecisionBoundaryArtists:
         legend: the legend, or None.
         X, y: the points and labels drawn (float64 numpy arrays).
         margin: :math:`\Delta`.
-        tolerance: ``rtol``/``atol`` passed to :func:`hinge_utils.margins.support_vectors`
-            (only those given; the others keep that function's defaults).
+        tolerance: ``rtol``/``atol`` passed to :func:`hinge_utils.margins.margin_violators`
+            and :func:`hinge_utils.margins.support_vectors` (only those given; the others keep
+            the library's defaults).
         highlight: which points are marked: ``"both"``, ``"violators"``, ``"support"``, ``"none"``.
         xlim, ylim: the fixed axes limits the lines are clipped to.
         show_margin_band, annotate_geometric_margin: as passed.
@@ -123,7 +125,7 @@ def _margin_masks(
     X = torch.from_numpy(art.X)
     scores = X @ torch.from_numpy(weight) + bias
     targets = torch.from_numpy(art.y)
-    violators = margin_violators(scores, targets, margin=art.margin)
+    violators = margin_violators(scores, targets, margin=art.margin, **art.tolerance)
     support = support_vectors(scores, targets, margin=art.margin, **art.tolerance)
     return violators.numpy(), support.numpy()
 
@@ -275,7 +277,8 @@ def plot_decision_boundary(
     With :math:`w = 0` there is no boundary: nothing is drawn for it and a message says so.
 
     Violators and support vectors are found by :func:`hinge_utils.margins.margin_violators` and
-    :func:`hinge_utils.margins.support_vectors`.
+    :func:`hinge_utils.margins.support_vectors`, with the library's one tolerance: a point on
+    the band up to rounding is ringed, never crossed, so the figure agrees with every count.
 
     Args:
         weight: :math:`w`, shape ``(2,)``.
@@ -287,9 +290,9 @@ def plot_decision_boundary(
         show_margin_band: shade :math:`|f(x)| \leq \Delta`. Default: True.
         highlight: ``"both"``, ``"violators"``, ``"support"`` or ``"none"``. Default: ``"both"``.
         annotate_geometric_margin: draw the :math:`\Delta / \|w\|` arrow. Default: True.
-        rtol, atol: tolerances for support vectors, :math:`y f(x) \leq \Delta + \text{atol} +
-            \text{rtol}\,\Delta` (None: the defaults of
-            :func:`~hinge_utils.margins.support_vectors`).
+        rtol, atol: the tolerance of "on the band", :math:`|y f(x) - \Delta| \leq
+            \text{atol} + \text{rtol}\,\Delta`, for both markers (None: the library's one
+            tolerance, :func:`~hinge_utils.margins.margin_position`).
         xlim, ylim: axes limits; by default the data range padded by 10%.
         legend: draw a legend outside the axes, on the right. Default: True.
         title: a title stating the point of the figure, or None.

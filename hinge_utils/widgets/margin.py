@@ -37,7 +37,7 @@ from matplotlib.lines import Line2D
 from torch import Tensor
 
 from hinge_utils.functional import functional_margin, hinge_loss, squared_hinge_loss
-from hinge_utils.margins import geometric_margin
+from hinge_utils.margins import INSIDE, ON_BAND, geometric_margin, margin_position
 from hinge_utils.plotting.boundary import plot_decision_boundary, update_decision_boundary
 from hinge_utils.plotting.style import COLORS, LOSS_STYLES, style
 from hinge_utils.widgets.base import (
@@ -125,14 +125,32 @@ class MarginFrame:
         return float(self.losses.mean())
 
     @property
+    def pushing(self) -> Tensor:
+        r"""Mask of the samples that push (a non-zero gradient), shape ``(N,)``, ``torch.bool``.
+
+        For the hinges these are the violators, :math:`m_i < \Delta` beyond the library's
+        tolerance (:func:`hinge_utils.margins.margin_position`): a sample *on* the band sits at
+        the kink, where the gradient is 0 and a rounding error must not decide otherwise.
+        For cross-entropy, every sample whose gradient is not zero.
+        """
+        if self.loss == "cross_entropy":
+            return self.gradients != 0
+        return margin_position(self.margins, self.margin) == INSIDE
+
+    @property
     def active(self) -> int:
-        """How many samples have a non-zero gradient (they alone move :math:`w` and :math:`b`)."""
-        return int(torch.count_nonzero(self.gradients))
+        """How many samples push (:attr:`pushing`): they alone move :math:`w` and :math:`b`."""
+        return int(self.pushing.sum())
 
     @property
     def violators(self) -> int:
-        r"""How many samples have :math:`m_i < \Delta`."""
-        return int((self.margins < self.margin).sum())
+        r"""How many samples have :math:`m_i < \Delta`, up to the library's tolerance."""
+        return int((margin_position(self.margins, self.margin) == INSIDE).sum())
+
+    @property
+    def on_band(self) -> int:
+        r"""How many samples sit on the band, :math:`m_i = \Delta` up to the tolerance."""
+        return int((margin_position(self.margins, self.margin) == ON_BAND).sum())
 
     @property
     def worst_functional(self) -> float:
@@ -527,8 +545,8 @@ class MarginExplorer(Explorer):
         top = self.ax_loss.get_ylim()[1]
         m = np.clip(frame.margins.numpy(), lo, hi)
         values = np.clip(frame.losses.numpy(), None, top)
-        push = np.abs(frame.gradients.numpy())
-        pushing = push != 0
+        pushing = frame.pushing.numpy()
+        push = np.where(pushing, np.abs(frame.gradients.numpy()), 0.0)
         sizes = np.where(pushing, 30.0 + 50.0 * np.minimum(push, 4.0), 40.0)  # area ~ |dL/df|
         for label, color in ((1, COLORS["pos"]), (-1, COLORS["neg"])):
             mask = y == label
