@@ -3,15 +3,16 @@
 Section ``training``: for n = 1000 two-dimensional points (blobs from overlapping to separable,
 lam = 0.01, i.e. C = 1 / (n * lam) = 0.1) it times
 
-* ``train_linear_svm(X, y, lam)``: the exact solver, run to its own stopping test (it ends at the
-  optimum, far inside the 1e-3 objective gap the lessons promise), and
+* ``train_linear_svm(X, y, lam, stop_gap=1e-3)``: the solver stopped once its duality gap
+  certifies the objective within 1e-3 (relative) of the optimum, and
 * ``SVC(kernel="linear", C=C).fit(X, y)``: libsvm with its default ``tol=1e-3``,
 
 alternating the two, and prints the median and best wall times and the ratio ours / SVC
-(target: at most 2x). It also prints how close each gets: the relative objective gap to the
-optimum (taken from SVC at ``tol=1e-10``), and the epoch at which our history first came within
-1e-3 of it. Then, for scale, the multi-class trainer on the 64-pixel digits against liblinear's
-Crammer-Singer solver. Everything runs single-threaded (torch and BLAS), as small problems do best.
+(target: at most 1.0x, median over the data sets). It also prints the time of the exact run
+(``stop_gap=0``, the lessons' default) and how close each gets: the relative objective gap to
+the optimum (taken from SVC at ``tol=1e-10``). Then, for scale, the multi-class trainer on the
+64-pixel digits against liblinear's Crammer-Singer solver. Everything runs single-threaded
+(torch and BLAS), as small problems do best.
 
 Run ``python benchmarks/bench_training.py`` (about half a minute) or add ``--quick``.
 Further sections register themselves in ``SECTIONS`` (name -> function taking the parsed args).
@@ -70,7 +71,7 @@ def bench_training(args: argparse.Namespace) -> None:
     print(f"train_linear_svm vs SVC(kernel='linear'), n = {n}, D = 2, lam = {lam} (C = {C:g})")
     header = (
         f"{'data':<24} {'ours med':>9} {'ours min':>9} {'SVC med':>9} {'SVC min':>9} "
-        f"{'ratio':>6} {'epochs':>6} {'1e-3 at':>7} {'our gap':>8} {'SVC gap':>8}"
+        f"{'ratio':>6} {'epochs':>6} {'exact':>8} {'our gap':>8} {'SVC gap':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -79,28 +80,32 @@ def bench_training(args: argparse.Namespace) -> None:
         X, y = make_binary_blobs(n=n, separation=separation, seed=0)
         Xn, yn = X.double().numpy(), y.double().numpy()
         ours_times, svc_times = alternate(
-            lambda X=X, y=y: train_linear_svm(X, y, lam=lam),
+            lambda X=X, y=y: train_linear_svm(X, y, lam=lam, stop_gap=1e-3),
             lambda Xn=Xn, yn=yn: SVC(kernel="linear", C=C).fit(Xn, yn),
             repeats,
         )
-        result = train_linear_svm(X, y, lam=lam)
+        exact_times, _ = alternate(
+            lambda X=X, y=y: train_linear_svm(X, y, lam=lam),
+            lambda: None,
+            repeats,
+        )
+        result = train_linear_svm(X, y, lam=lam, stop_gap=1e-3)
         svc = SVC(kernel="linear", C=C).fit(Xn, yn)
         exact = SVC(kernel="linear", C=C, tol=1e-10).fit(Xn, yn)
         optimum = objective_at(exact.coef_[0], exact.intercept_[0], X, y, lam)
         ours_gap = (objective_at(result.weight, result.bias, X, y, lam) - optimum) / optimum
         svc_gap = (objective_at(svc.coef_[0], svc.intercept_[0], X, y, lam) - optimum) / optimum
-        within = [o <= optimum * (1 + 1e-3) for o in result.history.objective]
-        first = within.index(True) + 1 if any(within) else -1
         ours_med, svc_med = statistics.median(ours_times), statistics.median(svc_times)
+        exact_med = statistics.median(exact_times)
         ratios.append(ours_med / svc_med)
         print(
             f"{f'blobs, separation {separation:g}':<24} {ours_med * 1e3:>7.2f}ms "
             f"{min(ours_times) * 1e3:>7.2f}ms {svc_med * 1e3:>7.2f}ms "
             f"{min(svc_times) * 1e3:>7.2f}ms "
-            f"{ours_med / svc_med:>5.2f}x {len(result.history):>6} {first:>7} "
+            f"{ours_med / svc_med:>5.2f}x {len(result.history):>6} {exact_med * 1e3:>6.2f}ms "
             f"{ours_gap:>8.0e} {svc_gap:>8.0e}"
         )
-    print(f"median ratio over the data sets: {statistics.median(ratios):.2f}x (target <= 2x)\n")
+    print(f"median ratio over the data sets: {statistics.median(ratios):.2f}x (target <= 1.0x)\n")
 
     from sklearn.svm import LinearSVC
 

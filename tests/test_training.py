@@ -831,3 +831,130 @@ def test_multiclass_says_when_it_stops_short():
     with pytest.warns(ConvergenceWarning, match="raise max_epochs"):
         result = train_linear_multiclass(X, y, 3, "weston_watkins", max_epochs=3)
     assert not result.converged and len(result.history) == 3
+
+
+# ---------------------------------------------------------------------------------------------
+# Never silently wrong: scikit-learn's real data sets, unscaled, C from 1e-2 to 1e3
+# ---------------------------------------------------------------------------------------------
+
+
+def _real_binary_problems():
+    from sklearn import datasets
+
+    problems = {}
+    bc = datasets.load_breast_cancer()
+    problems["breast_cancer"] = (bc.data, np.where(bc.target == 1, 1.0, -1.0))
+    for name, loader, pairs in (
+        ("iris", datasets.load_iris, [(0, 1), (1, 2)]),
+        ("wine", datasets.load_wine, [(0, 1), (1, 2)]),
+        ("digits", datasets.load_digits, [(3, 8), (1, 7)]),
+    ):
+        data = loader()
+        for a, b in pairs:
+            keep = np.isin(data.target, (a, b))
+            labels = np.where(data.target[keep] == a, 1.0, -1.0)
+            problems[f"{name}_{a}v{b}"] = (data.data[keep], labels)
+    return problems
+
+
+_REAL = _real_binary_problems()
+
+
+def _dual_lower_bound(X: np.ndarray, y: np.ndarray, lam: float, w: np.ndarray, b: float) -> float:
+    """A lower bound on the optimum from weak duality, computed here with scipy alone.
+
+    For any alpha in [0, 1]^n with sum_i alpha_i y_i = 0, D(alpha) = mean(alpha)
+    - ||sum_i alpha_i y_i x_i / n||^2 / (2 lam) <= J*. alpha: 1 inside the band, 0 beyond it,
+    and on it the bounded least-squares fit (scipy.optimize.lsq_linear) of the stationarity
+    conditions lam w = sum_i alpha_i y_i x_i / n, sum_i alpha_i y_i = 0.
+    """
+    from scipy.optimize import lsq_linear
+
+    n = len(y)
+    m = y * (X @ w + b)
+    alpha = np.where(m < 1 - 1e-6, 1.0, 0.0)
+    band = np.abs(m - 1) <= 1e-6
+    if band.any():
+        A = np.vstack([(y[band, None] * X[band]).T / n, y[band][None, :]])
+        target = np.concatenate([lam * w, [0.0]]) - np.vstack(
+            [(y[:, None] * X).T / n, y[None, :]]
+        ) @ alpha
+        alpha[band] = lsq_linear(A, target, bounds=(0.0, 1.0), tol=1e-14).x
+    positive, negative = alpha[y > 0].sum(), alpha[y < 0].sum()  # make sum alpha y = 0 exact
+    if positive > negative:
+        alpha[y > 0] *= negative / positive
+    elif negative > positive:
+        alpha[y < 0] *= positive / negative
+    v = (alpha * y) @ X / n
+    return float(alpha.mean() - v @ v / (2 * lam))
+
+
+@pytest.mark.parametrize("C", [1e-2, 1.0, 1e2, 1e3])
+@pytest.mark.parametrize("name", sorted(_REAL))
+def test_hinge_svm_on_raw_real_data_is_optimal_or_says_so(name, C):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
+    from sklearn.svm import SVC
+
+    X, y = _REAL[name]
+    n = len(y)
+    lam = 1 / (n * C)
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = train_linear_svm(Xt, yt, lam=lam)
+    ours = result.objective
+    zero = svm_objective(torch.zeros(X.shape[1], dtype=torch.float64), 0.0, Xt, yt, lam).item()
+    assert ours <= zero + 1e-12  # never worse than w = 0, b = 0
+    stopped_short = any("did not reach the optimum" in str(w.message) for w in caught)
+    assert stopped_short == (not result.converged)
+    assert result.converged, f"{name}, C = {C}: not converged (objective {ours})"
+    # The oracle: libsvm where it converges, else weak duality computed with scipy.
+    with warnings.catch_warnings(record=True) as theirs_caught:
+        warnings.simplefilter("always")
+        svc = SVC(kernel="linear", C=C, tol=1e-8, max_iter=200_000).fit(X, y)
+    libsvm_converged = not any(
+        issubclass(w.category, SklearnConvergenceWarning) for w in theirs_caught
+    )
+    if libsvm_converged:
+        theirs = svm_objective(
+            torch.tensor(svc.coef_[0]), float(svc.intercept_[0]), Xt, yt, lam
+        ).item()
+        assert ours <= theirs + 1e-6 * theirs, (ours, theirs)  # never worse than libsvm
+    bound = _dual_lower_bound(X, y, lam, result.weight.numpy(), float(result.bias))
+    assert ours - bound <= 1e-5 * ours, (name, C, ours, bound)
+
+
+def test_hinge_svm_on_scaled_blobs_solves_the_same_problem():
+    # Features times c with lam times c^2 is the same problem (w scales by 1 / c): the answer
+    # must not depend on the units of the features.
+    X, y = make_binary_blobs(n=200, separation=2.0, seed=0, dtype=torch.float64)
+    reference = train_linear_svm(X, y, lam=1e-4)
+    for c in (1e-3, 1e3, 1e6):
+        result = train_linear_svm(X * c, y, lam=1e-4 * c**2)
+        assert result.converged
+        assert result.objective == pytest.approx(reference.objective, rel=1e-9)
+        torch.testing.assert_close(result.weight * c, reference.weight, rtol=1e-6, atol=1e-9)
+
+
+def test_hinge_svm_with_a_penalty_below_float64_says_so():
+    # The issue's reproducer: blobs times 1e6 with lam = 1e-12, i.e. lam = 1e-24 on unit-scale
+    # features, below what float64 resolves. The answer may be imperfect, but never worse than
+    # w = 0, b = 0, and never marked converged without its certificate.
+    from hinge_utils.training import ConvergenceWarning
+
+    X, y = make_binary_blobs(n=200, separation=2.0, seed=0, dtype=torch.float64)
+    X = X * 1e6
+    lam = 1e-12
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = train_linear_svm(X, y, lam=lam)
+    zero = svm_objective(torch.zeros(2, dtype=torch.float64), 0.0, X, y, lam).item()
+    assert result.objective <= zero
+    warned = any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    assert warned == (not result.converged)
+    if result.converged:
+        bound = _dual_lower_bound(X.numpy(), y.numpy(), lam, result.weight.numpy(),
+                                  float(result.bias))
+        assert result.objective - bound <= 1e-5 * result.objective
