@@ -481,6 +481,8 @@ def _balanced_dual_weights(
     the duality gap, and so the certificate, tighter.
     """
     n = Z.shape[0]
+    if rounds == 0:
+        return alpha.clamp(0.0, 1.0)
     u = targets - Z @ theta
     band = u.abs() <= 1e-6
     alpha = torch.where(u > 1e-6, 1.0, torch.where(u < -1e-6, 0.0, alpha.clamp(0.0, 1.0)))
@@ -581,13 +583,13 @@ def _newton_svm(
             Z, reg, loss, max_epochs, tol, targets, stop_gap
         )
         if loss == "hinge":
-            primal, gap = _hinge_duality_gap(Z, reg, targets, theta, alpha)
+            primal, gap = _hinge_duality_gap(Z, reg, targets, theta, alpha, rounds=0)
             certified = max(GAP_TOL, stop_gap)
-            for _ in range(_BALANCE_ROUNDS // 25):  # a band crowded with samples: balance more
+            for _ in range(_BALANCE_ROUNDS // 25):  # a band crowded with samples: balance
                 if gap <= certified * max(primal, 1e-300):
                     break
                 alpha = _balanced_dual_weights(Z, reg, targets, theta, alpha, rounds=25)
-                primal, gap = _hinge_duality_gap(Z, reg, targets, theta, alpha)
+                primal, gap = _hinge_duality_gap(Z, reg, targets, theta, alpha, rounds=0)
             start = float(targets.clamp(min=0).mean())  # the objective at w = 0, b = 0
             if not primal <= start:  # worse than doing nothing (or nan): never return that
                 theta = torch.zeros_like(theta)
@@ -664,7 +666,7 @@ def _newton_iterations(
             continue
         if stop_gap > 0:  # early stop: the slopes of this smoothing as a dual point
             slopes = _slopes_and_curvatures(u, loss, width)[0]
-            primal, gap = _hinge_duality_gap(Z, reg, targets, theta, slopes, rounds=1)
+            primal, gap = _hinge_duality_gap(Z, reg, targets, theta, slopes, rounds=0)
             if gap <= stop_gap * max(primal, 1e-300):
                 alpha = slopes
                 converged = True
