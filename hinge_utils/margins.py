@@ -38,6 +38,7 @@ __all__ = [
     "margin_tolerance",
     "margin_violators",
     "margin_width",
+    "safe_norm",
     "support_vectors",
 ]
 
@@ -161,6 +162,42 @@ def _check_tolerance(value: object, name: str) -> float:
     return float(value)
 
 
+def safe_norm(weight: Tensor) -> Tensor:
+    r"""The Euclidean norm :math:`\lVert w \rVert_2`, computed without overflow or underflow.
+
+    :math:`\lVert w \rVert = s \, \lVert w / s \rVert` with :math:`s = \max_j |w_j|`: squaring
+    ``3e19`` overflows float32 and squaring ``3e-23`` underflows it, but ``w / s`` has entries in
+    :math:`[-1, 1]`. The scale is a constant for autograd (the identity holds for every
+    :math:`s > 0`), so the gradient is exactly :math:`w / \lVert w \rVert`. NaN in, NaN out.
+
+    Example::
+
+        >>> safe_norm(torch.tensor([3e19, 4e19])), safe_norm(torch.tensor([3e-23, 4e-23]))
+        (tensor(5.0000e+19), tensor(5.0000e-23))
+    """
+    scale = weight.detach().abs().amax() if weight.numel() else weight.new_zeros(())
+    if not bool(scale > 0) or not bool(torch.isfinite(scale)):
+        return torch.linalg.vector_norm(weight)  # 0, inf or nan: nothing to rescale
+    return scale * torch.linalg.vector_norm(weight / scale)
+
+
+def _check_nonzero_norm(weight: Tensor, what: str) -> Tensor:
+    """``safe_norm(weight)``; raise if the weight holds NaN or is the zero vector."""
+    if bool(torch.isnan(weight).any()):
+        raise ValueError(
+            f"weight contains NaN, so {what} is NaN: check the training run that produced it "
+            "(a diverged optimizer, or NaN in the data)"
+        )
+    norm = safe_norm(weight)
+    if not bool(norm > 0):
+        raise ValueError(
+            "weight is the zero vector, so the model has no decision boundary (w^T x + b = 0 "
+            f"is empty or everything) and {what} is undefined: train the model first, or use "
+            "functional_margin(scores, y) for the unnormalised margin"
+        )
+    return norm
+
+
 # ---------------------------------------------------------------------------------------------
 # Public functions
 # ---------------------------------------------------------------------------------------------
@@ -201,13 +238,7 @@ def geometric_margin(weight: Tensor, bias: Tensor | float, X: Tensor, y: Tensor)
         tensor([ 4., -1.])
     """
     _check_linear_model(weight, bias, X, y)
-    norm = torch.linalg.vector_norm(weight)
-    if not bool(norm > 0):
-        raise ValueError(
-            "weight is the zero vector, so the model has no decision boundary (w^T x + b = 0 "
-            "is empty or everything) and the geometric margin is undefined: train the model "
-            "first, or use functional_margin(scores, y) for the unnormalised margin"
-        )
+    norm = _check_nonzero_norm(weight, "the geometric margin")
     scores = X @ weight + bias
     return functional_margin(scores, y, validate_args=False) / norm
 
@@ -233,7 +264,9 @@ def margin_width(weight: Tensor) -> Tensor:
         tensor(0.4000)
     """
     weight = _check_weight(weight)
-    norm = torch.linalg.vector_norm(weight)
+    if bool(torch.isnan(weight).any()):
+        raise ValueError("weight contains NaN, so the margin width is NaN: check the training run")
+    norm = safe_norm(weight)
     if not bool(norm > 0):
         raise ValueError(
             "weight is the zero vector: the margin band is infinitely wide (no boundary): "

@@ -248,3 +248,36 @@ def test_margin_position_bad_input(margins, kwargs, error, match):
 
     with pytest.raises(error, match=match):
         margin_position(margins, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Norms that neither overflow nor underflow (float32)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scale", [1e-23, 1e-3, 1.0, 1e19])
+def test_geometric_margin_in_float32_at_extreme_scales(scale):
+    # w = scale * (3, 4): ||w|| = 5 scale, and the point (3, 4) has y f = 25 scale: margin 5.
+    # Squaring 3e19 overflows float32 (the norm was inf, the margin 0); squaring 3e-23
+    # underflows it (the margin was 4.72).
+    w = torch.tensor([3.0, 4.0]) * scale
+    margin = geometric_margin(w, 0.0, torch.tensor([[3.0, 4.0]]), torch.tensor([1]))
+    assert margin.dtype == torch.float32
+    assert margin.item() == pytest.approx(5.0, rel=1e-6)
+    assert margin_width(w).item() == pytest.approx(2 / (5 * scale), rel=1e-6)
+
+
+def test_safe_norm_gradient_is_w_over_its_norm():
+    from hinge_utils.margins import safe_norm
+
+    w = torch.tensor([3e-20, -4e-20], dtype=torch.float64, requires_grad=True)
+    safe_norm(w).backward()
+    torch.testing.assert_close(w.grad, torch.tensor([0.6, -0.8], dtype=torch.float64))
+
+
+def test_a_nan_weight_is_called_nan_not_zero():
+    X, y = torch.tensor([[1.0, 0.0]]), torch.tensor([1])
+    with pytest.raises(ValueError, match="weight contains NaN"):
+        geometric_margin(torch.tensor([float("nan"), 1.0]), 0.0, X, y)
+    with pytest.raises(ValueError, match="weight contains NaN"):
+        margin_width(torch.tensor([float("nan"), 1.0]))
