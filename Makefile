@@ -15,7 +15,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else f"Python 3.11+ is needed, found {v.major}.{v.minor}: run make PYTHON=python3.11 (or newer)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[lab,test]'
 	touch $(STAMP)
 
 lab: $(STAMP)
@@ -86,7 +86,7 @@ bench: $(STAMP)
 # Re-pin: resolve pyproject.toml afresh in a scratch venv and write the exact versions.
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip install --quiet 'torch==2.13.0' -e '.[test]'
+	.venv-lock/bin/python -m pip install --quiet 'torch==2.13.0' -e '.[lab,test]'
 	{ head -2 requirements/constraints.txt; .venv-lock/bin/python -m pip freeze --exclude-editable | sed 's/+cpu$$//'; } > requirements/constraints.tmp
 	mv requirements/constraints.tmp requirements/constraints.txt && rm -rf .venv-lock
 

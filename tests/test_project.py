@@ -22,7 +22,9 @@ def _pyproject() -> dict:
 
 def _pyproject_requirements() -> dict[str, Requirement]:
     project = _pyproject()["project"]
-    reqs = project["dependencies"] + project["optional-dependencies"]["test"]
+    reqs = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        reqs += extra
     return {Requirement(r).name.lower(): Requirement(r) for r in reqs}
 
 
@@ -106,3 +108,58 @@ def test_lab_listens_on_loopback_with_token_auth():
 
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_built_wheel_holds_every_subpackage(tmp_path):
+    # `pip install .` (or a git URL) installs the wheel, not the source tree: build it, install
+    # it (not editable) into a clean venv, and import every subpackage from there. The venv sees
+    # the project's dependencies through a path file, not through its editable install.
+    import sysconfig
+
+    wheels = tmp_path / "wheels"
+    build = [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+             "--quiet", "-w", str(wheels)]
+    subprocess.run(build, check=True, cwd=tmp_path)
+    (wheel,) = wheels.glob("hinge_utils-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    install = [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+               str(wheel)]
+    subprocess.run(install, check=True, cwd=tmp_path)
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()
+    (Path(site) / "project_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    code = (
+        "import importlib, pathlib, hinge_utils\n"
+        "assert 'site-packages' in hinge_utils.__file__, hinge_utils.__file__\n"
+        "for name in ('plotting', 'widgets', 'exercises', 'training', 'margins', 'zoo'):\n"
+        "    importlib.import_module('hinge_utils.' + name)\n"
+        "print(pathlib.Path(hinge_utils.__file__).parent.name)\n"
+    )
+    out = subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True,
+                         cwd=tmp_path)
+    assert out.stdout.strip() == "hinge_utils"
+
+
+def test_the_library_itself_needs_no_lab_or_test_package():
+    # What `pip install hinge_utils` brings must be enough to import every subpackage.
+    project = _pyproject()["project"]
+    runtime = {Requirement(r).name.lower() for r in project["dependencies"]}
+    assert runtime == {"torch", "numpy", "matplotlib", "ipywidgets", "scikit-learn"}
+    import ast
+
+    imported = set()
+    for path in (ROOT / "hinge_utils").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    # import name -> the declared distribution that brings it (itself, or as its dependency)
+    distributions = {"sklearn": "scikit-learn", "IPython": "ipywidgets",
+                     "traitlets": "ipywidgets", "cycler": "matplotlib"}
+    third_party = {distributions.get(m, m) for m in imported} - set(sys.stdlib_module_names)
+    assert third_party - {"hinge_utils", "__future__"} <= runtime, sorted(third_party)
