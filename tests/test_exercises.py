@@ -536,3 +536,55 @@ def test_every_registered_mistake_gets_its_own_hint(checker, mistake, capsys):
     # output must be recognised as that mistake (not another one, not "for this entry").
     assert not checker(mistake.answer)
     assert f"  hint: {mistake.hint}\n" in capsys.readouterr().out
+
+
+# --- answers that used to hang or crash the checker -------------------------------------------
+
+
+def test_an_endless_loop_is_stopped_with_a_plain_message(monkeypatch, capsys):
+    from hinge_utils.exercises import _engine
+
+    monkeypatch.setattr(_engine, "TIMEOUT", 0.5)
+
+    def forever(scores, targets, margin=1.0):
+        while True:
+            pass
+
+    result = check_hinge_loss(forever)
+    out = capsys.readouterr().out
+    assert not result.passed
+    assert "still running after 0.5 s" in out and "loop that never ends" in out
+    assert "Traceback" not in out
+
+
+def test_an_ndarray_of_the_wrong_dtype_is_reported_like_a_tensor(capsys):
+    # float64 inputs, a float32 NumPy answer: the values agree to 1e-4, the dtype does not
+    def as_float32_array(scores, targets, margin=1.0):
+        return hinge_ok(scores, targets, margin).to(torch.float32).numpy()
+
+    result = check_hinge_loss(as_float32_array)
+    out = capsys.readouterr().out
+    assert not result.passed and "returned a ndarray of dtype float32" in out
+
+
+def test_a_list_of_integers_where_floats_belong_is_reported(capsys):
+    def rounded(scores, targets, margin=1.0):
+        return [round(v) for v in hinge_ok(scores, targets, margin).tolist()]
+
+    result = check_hinge_loss(rounded)
+    out = capsys.readouterr().out
+    assert not result.passed  # wrong values already (0.3 rounds to 0), or the dtype: no crash
+    assert "Traceback" not in out
+
+
+@pytest.mark.parametrize(
+    ("make", "phrase"),
+    [
+        (lambda x: torch.empty_like(x, device="meta"), "'meta' device"),
+        (lambda x: x.to_sparse(), "sparse tensor"),
+    ],
+)
+def test_meta_and_sparse_answers_are_explained_not_crashed(make, phrase, capsys):
+    result = check_hinge_loss(lambda s, t, margin=1.0: make(hinge_ok(s, t, margin)))
+    out = capsys.readouterr().out
+    assert not result.passed and phrase in out

@@ -184,6 +184,38 @@ def test_scaling_w_with_b_moves_functional_margin_and_loss_not_geometric(explore
     assert _bold(explorer.readouts["geometric"].value)[0] != after["geometric"]
 
 
+def test_a_bias_set_at_w_zero_survives_when_w_grows_again():
+    # |w| = 0, then b = -3, then |w| = 1, with "scale b with |w|" on: b must stay -3 (it used to
+    # become 0.0 silently: b / |w| was undefined and the last ratio was reused).
+    ex = margin_explorer(norm=1.0, bias=0.0)
+    try:
+        _set(ex, scale_bias=True)
+        ex.controls["norm"].value = 0.0
+        ex.controls["bias"].value = -3.0
+        ex.controls["norm"].value = 1.0
+        assert ex.b == pytest.approx(-3.0)
+        ex.controls["norm"].value = 2.0  # from here on the boundary stays: b / |w| = -3
+        assert ex.b == pytest.approx(-6.0)
+    finally:
+        ex.close()
+
+
+def test_scaling_w_never_clips_b_so_the_boundary_stays():
+    # b = 4 at |w| = 1, then |w| to 4: b must reach 16 (b / |w| = 4), not stop at the slider's
+    # old end, 8 (b / |w| = 2 would move the boundary while the docstring says it stays).
+    ex = margin_explorer(norm=1.0, bias=0.0)
+    try:
+        _set(ex, scale_bias=True)
+        ex.controls["bias"].value = 4.0
+        for norm in (2.0, 3.0, 4.0):
+            ex.controls["norm"].value = norm
+        assert ex.b == pytest.approx(16.0)
+        assert ex.controls["bias"].max >= 16.0
+        assert ex.b / ex.param("norm") == pytest.approx(4.0)
+    finally:
+        ex.close()
+
+
 def test_w_zero_says_no_boundary_and_still_reports_the_loss(explorer):
     _set(
         explorer,

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 import re
+import signal
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +39,8 @@ __all__ = [
 
 # Students compute in float32; the references may work in float64. 1e-4 relative is 13 float32 ulps.
 RTOL, ATOL = 1e-4, 1e-6
+#: Seconds a student's function may run on one case before the checker gives up on it.
+TIMEOUT = 5.0
 
 
 @dataclass(frozen=True, repr=False)
@@ -194,7 +198,13 @@ def check_case(
     expected = torch.as_tensor(answer).detach()
     inputs = _copy(case.inputs)
     try:
-        raw = student(*inputs.values(), **_copy(case.options))
+        raw = _run_with_timeout(student, list(inputs.values()), _copy(case.options), TIMEOUT)
+    except _StillRunning:
+        return (
+            f"  your function was still running after {TIMEOUT:g} s on this input, so the "
+            f"checker stopped it: is there a loop that never ends (a `while` whose condition "
+            f"never changes)? The reference answers in well under a second."
+        )
     except Exception as error:  # noqa: BLE001 - any error of the student's code is a finding
         return _explain_exception(error, signature)
     changed = [k for k, v in inputs.items() if not _same(v, case.inputs[k])]
@@ -260,11 +270,65 @@ def _same(a: Any, b: Any) -> bool:
     return True
 
 
+class _StillRunning(Exception):
+    """A student's function ran past the checker's time limit."""
+
+
+def _run_with_timeout(
+    fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], seconds: float
+) -> Any:
+    """``fn(*args, **kwargs)``, or :class:`_StillRunning` once it has run ``seconds``.
+
+    In the main thread of a Unix process (a notebook kernel) an interval timer interrupts the
+    call, so an endless loop is stopped. Elsewhere (Windows, other threads) the call runs in a
+    daemon thread that is abandoned after ``seconds``: the checker answers, the loop runs on
+    until the kernel is interrupted or restarted.
+    """
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+
+        def interrupt(signum: int, frame: Any) -> None:
+            raise _StillRunning
+
+        previous = signal.signal(signal.SIGALRM, interrupt)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = fn(*args, **kwargs)
+        except BaseException as error:  # noqa: BLE001 - handed back to the caller below
+            outcome["error"] = error
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise _StillRunning
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
 def _as_tensor(raw: Any) -> tuple[Tensor | None, str]:
     if raw is None:
         return None, "your function returned None: did you forget the `return` statement?"
     if isinstance(raw, Tensor):
-        return raw.detach(), ""
+        if raw.is_meta:
+            return None, (
+                "your function returned a tensor on the 'meta' device, which has a shape but no "
+                "values: compute on the inputs' device (no device='meta')"
+            )
+        if raw.layout != torch.strided:
+            return None, (
+                f"your function returned a sparse tensor (layout {raw.layout}): return a dense "
+                f"one, e.g. result.to_dense()"
+            )
+        return raw.detach().cpu(), ""
     try:
         return torch.as_tensor(raw).detach(), ""
     except Exception as error:  # noqa: BLE001 - whatever the student returned, say what it is
@@ -295,7 +359,19 @@ def _dtype_problem(raw: Any, got: Tensor, expected: Tensor) -> str | None:
             f"  the values are right but have dtype {_dtype_name(got.dtype)}; a mask must be bool "
             f"(a comparison such as y * s < 1 already is one), or indexing with it goes wrong"
         )
-    if isinstance(raw, Tensor) and expected.is_floating_point() and raw.dtype != expected.dtype:
+    if not isinstance(raw, Tensor):
+        # An array (NumPy's) has a dtype of its own: check it as a tensor's. A list of Python
+        # floats has none (each is a double), so only integers where floats belong are wrong.
+        typed = hasattr(raw, "dtype") or not got.is_floating_point()
+        if expected.is_floating_point() and got.dtype != expected.dtype and typed:
+            return (
+                f"  the values are right but your function returned a {type(raw).__name__} of "
+                f"dtype {_dtype_name(got.dtype)}, the reference a {_dtype_name(expected.dtype)} "
+                f"tensor: return a tensor built from the float inputs (torch operations on them, "
+                f"or torch.as_tensor(result, dtype=scores.dtype))"
+            )
+        return None
+    if expected.is_floating_point() and raw.dtype != expected.dtype:
         return (
             f"  the values are right but your result has dtype {_dtype_name(raw.dtype)}, "
             f"the reference {_dtype_name(expected.dtype)}: build the result from the float "

@@ -17,8 +17,10 @@ margin :math:`\min_i m_i` and geometric margin :math:`\min_i m_i / \|w\|` of the
 
 With "scale b with ‖w‖" ticked (the default), the ‖w‖ slider rescales :math:`(w, b)` together:
 the boundary stays where it is, so the geometric margins stay put while every functional margin,
-and so the loss, changes. :math:`w = 0` is a valid state: there is no boundary, every score is
-:math:`b`, and the geometric margin is undefined.
+and so the loss, changes. The bias slider widens when :math:`b` must go past its end, and a
+bias set by hand while :math:`\|w\| = 0` is kept as it is when :math:`\|w\|` grows again.
+:math:`w = 0` is a valid state: there is no boundary, every score is :math:`b`, and the
+geometric margin is undefined.
 """
 
 from __future__ import annotations
@@ -296,7 +298,8 @@ class MarginExplorer(Explorer):
         bias = check_in_range("bias", bias, -8.0, 8.0)
         margin = check_in_range("margin", margin, 0.0, 3.0)
         self.fit_lambda = check_in_range("fit_lambda", fit_lambda, 1e-6, 1e3)
-        self._offset = bias / norm if norm > 0 else 0.0  # b / ||w||, kept while ||w|| moves
+        # b / ||w||, kept while ||w|| moves; None while ||w|| = 0 with a bias set by hand
+        self._offset: float | None = bias / norm if norm > 0 else None
 
         controls: dict[str, widgets.Widget] = {
             "dataset": widgets.Dropdown(options=list(self.datasets), value=dataset,
@@ -370,7 +373,7 @@ class MarginExplorer(Explorer):
             self.set_param("norm", norm)
             self.set_param("bias", float(b))
             norm = self.param("norm")
-            self._offset = self.b / norm if norm > 0 else 0.0
+            self._offset = self.b / norm if norm > 0 else None
 
     def fit(self) -> None:
         r"""Minimise the loss on display + :math:`\tfrac{\lambda}{2}\|w\|^2`; go there.
@@ -406,13 +409,30 @@ class MarginExplorer(Explorer):
 
     def _on_user_change(self, name: str, value: Any) -> None:
         if name == "norm" and self.controls["scale_bias"].value:
-            self.set_param("bias", value * self._offset)  # b = ||w|| (b / ||w||): boundary stays
-        elif name == "bias" and self.param("norm") > 0:
-            self._offset = value / self.param("norm")
+            if self._offset is None:  # b was set by hand at ||w|| = 0: keep that b
+                self._offset = self.param("bias") / value if value > 0 else None
+            else:  # b = ||w|| (b / ||w||): the boundary stays
+                self._fit_bias_range(value * self._offset)
+                self.set_param("bias", value * self._offset)
+        elif name == "bias":
+            norm = self.param("norm")
+            self._offset = value / norm if norm > 0 else None
         elif name == "dataset":
             self._place_data()
         elif name == "loss":
             self._style_loss_panel()
+
+    def _fit_bias_range(self, bias: float) -> None:
+        """Widen the bias slider (in whole units) so that ``bias`` fits: never clip it."""
+        slider = self.controls["bias"]
+        if slider.min <= bias <= slider.max:
+            return
+        reach = float(math.ceil(abs(bias)))
+        self._syncing = True
+        try:
+            slider.max, slider.min = max(slider.max, reach), min(slider.min, -reach)
+        finally:
+            self._syncing = False
 
     # --- figure ---------------------------------------------------------------------------
 
