@@ -296,12 +296,25 @@ def _check_nonnegative(value: object, name: str, example: str) -> float:
     return float(value)
 
 
-def _check_training_data(X: object, y: object) -> tuple[Tensor, Tensor]:
-    """Binary training data: floating finite ``X (N, D)`` and both labels of {-1, +1} in ``y``."""
+def _check_training_features(X: object) -> Tensor:
+    """Training samples: a finite float32 or float64 ``X (N, D)`` with at least one row."""
     X = _check_features(X)
-    y = _check_binary_labels(y, X)
+    if X.dtype not in (torch.float32, torch.float64):
+        raise TypeError(
+            f"X has dtype {X.dtype}; the trainers work in float32 or float64 (half precision "
+            "keeps 3 significant digits, too few for an objective): use X.float()"
+        )
+    if X.shape[0] == 0:
+        raise ValueError("X has no rows (0 samples): a classifier needs training samples")
     if not bool(torch.isfinite(X).all()):
         raise ValueError("X contains nan or inf: remove or impute those samples first")
+    return X
+
+
+def _check_training_data(X: object, y: object) -> tuple[Tensor, Tensor]:
+    """Binary training data: floating finite ``X (N, D)`` and both labels of {-1, +1} in ``y``."""
+    X = _check_training_features(X)
+    y = _check_binary_labels(y, X)
     n_positive = int((y > 0).sum())
     if n_positive in (0, len(y)):
         only = "+1" if n_positive else "-1"
@@ -894,6 +907,11 @@ def _initial_linear(
             f"init must hold a weight of shape ({dim},) and one bias; got shapes "
             f"{tuple(weight.shape)} and {tuple(bias.shape)}"
         )
+    if not (bool(torch.isfinite(weight).all()) and bool(torch.isfinite(bias).all())):
+        raise ValueError(
+            "init contains nan or inf: start from finite weights, e.g. init=seed_svm_init() or "
+            "init=None for nn.Linear's default initialisation"
+        )
     with torch.no_grad():
         model.weight.copy_(weight.reshape(1, dim))
         model.bias.copy_(bias.reshape(1))
@@ -979,6 +997,15 @@ def train_sgd(
             weight, bias = model.weight[0], model.bias[0]
             margins = functional_margin(X @ weight + bias, y, validate_args=False)
             rows.append(_binary_stats(margins, loss, _penalty(weight, bias, weight_decay, True)))
+    diverged = [i for i, row in enumerate(rows, start=1) if not bool(torch.isfinite(row[0]))]
+    if diverged:
+        warnings.warn(
+            f"train_sgd diverged: the objective became {float(rows[diverged[0] - 1][0])} at "
+            f"epoch {diverged[0]} of {epochs} (the weights are no longer finite): lower lr "
+            f"(now {lr:g}), or standardise the features",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
     return LinearSVMResult(
         weight=model.weight.detach()[0].clone(),
         bias=model.bias.detach()[0].clone(),
@@ -1067,13 +1094,11 @@ def train_linear_multiclass(
         >>> result.converged
         True
     """
-    X = _check_features(X)
+    X = _check_training_features(X)
     num_classes = _check_positive_int(num_classes, "num_classes", "num_classes=10")
     if num_classes < 2:
         raise ValueError(f"num_classes must be >= 2; got {num_classes}: for two classes use 2")
     y = _check_class_labels(y, X, num_classes)
-    if not bool(torch.isfinite(X).all()):
-        raise ValueError("X contains nan or inf: remove or impute those samples first")
     loss = _check_loss_name(loss, MULTICLASS_LOSSES)
     lam = _check_lam(lam, allow_zero=False)
     regularize_bias = _check_flag(regularize_bias, "regularize_bias")

@@ -958,3 +958,30 @@ def test_hinge_svm_with_a_penalty_below_float64_says_so():
         bound = _dual_lower_bound(X.numpy(), y.numpy(), lam, result.weight.numpy(),
                                   float(result.bias))
         assert result.objective - bound <= 1e-5 * result.objective
+
+
+@pytest.mark.parametrize("trainer", ["svm", "multiclass", "sgd"])
+def test_trainers_refuse_empty_and_half_precision_data(trainer):
+    def train(X, y):
+        if trainer == "svm":
+            return train_linear_svm(X, y)
+        if trainer == "sgd":
+            return train_sgd(X, y)
+        return train_linear_multiclass(X, ((y + 1) / 2).long(), 2)
+
+    X, y = make_binary_blobs(n=20, seed=0)
+    with pytest.raises(ValueError, match="no rows"):
+        train(X[:0], y[:0])
+    with pytest.raises(TypeError, match="X.float\\(\\)"):
+        train(X.half(), y)
+
+
+def test_sgd_refuses_a_nan_start_and_warns_when_it_diverges():
+    from hinge_utils.training import ConvergenceWarning
+
+    X, y = make_binary_blobs(n=40, seed=0)
+    with pytest.raises(ValueError, match="init contains nan"):
+        train_sgd(X, y, init=(torch.tensor([float("nan"), 0.0]), 0.0))
+    with pytest.warns(ConvergenceWarning, match="lower lr"):
+        result = train_sgd(X * 1e30, y, lr=1e30, loss="squared_hinge", epochs=5)
+    assert not bool(torch.isfinite(result.weight).all())
