@@ -481,39 +481,43 @@ def _standardisation(X: Tensor, center: bool) -> tuple[Tensor, Tensor]:
 
 
 def _balanced_dual_weights(
-    Z: Tensor, reg: Tensor, targets: Tensor, theta: Tensor, alpha: Tensor, rounds: int = 5
-) -> Tensor:
-    r"""Dual weights for ``theta`` that satisfy its stationarity as nearly as the box allows.
+    Z: Tensor, reg: Tensor, targets: Tensor, theta: Tensor, alpha: Tensor, rounds: int
+) -> Iterator[Tensor]:
+    r"""Dual weights for ``theta`` that satisfy its stationarity ever more nearly: one per round.
 
-    At the optimum :math:`R	heta = rac1n Z^	oplpha` (the bias row: :math:`\sum_i lpha_i
-    y_i = 0` when the bias is free), with :math:`lpha_i = 1` inside the band, 0 beyond it and
-    :math:`lpha_i \in [0, 1]` on it. Starting from ``alpha`` (the slopes of the last smoothing,
-    which on a band crowded with samples are the ratio of two rounding errors), the weights of
-    the samples on the band get the least-norm correction that removes the residual, clipped to
-    :math:`[0, 1]`, a few times over. Any result is a valid dual point; a better one only makes
-    the duality gap, and so the certificate, tighter.
+    At the optimum :math:`R\theta = \frac1n Z^\top\alpha` (the bias row: :math:`\sum_i \alpha_i
+    y_i = 0` when the bias is free), with :math:`\alpha_i = 1` inside the band, 0 beyond it and
+    :math:`\alpha_i \in [0, 1]` on it. Starting from ``alpha`` (the slopes of the last smoothing,
+    which on a band crowded with samples are the ratio of two rounding errors), each round gives
+    the weights of the samples on the band the least-norm correction that removes the residual,
+    clipped to :math:`[0, 1]` (alternating projections). Any result is a valid dual point; a
+    better one only makes the duality gap, and so the certificate, tighter.
     """
     n = Z.shape[0]
-    if rounds == 0:
-        return alpha.clamp(0.0, 1.0)
     u = targets - Z @ theta
     band = u.abs() <= 1e-6
     alpha = torch.where(u > 1e-6, 1.0, torch.where(u < -1e-6, 0.0, alpha.clamp(0.0, 1.0)))
     if not bool(band.any()):
-        return alpha
+        yield alpha
+        return
     Z_band = Z[band]
     gram = Z_band.T @ Z_band
     gram += 1e-12 * float(gram.diagonal().max()) * torch.eye(len(gram), dtype=Z.dtype)
+    factor, info = torch.linalg.cholesky_ex(gram)
+    target = n * reg * theta
     for _ in range(rounds):
-        residual = n * reg * theta - Z.T @ alpha
-        correction = Z_band @ torch.linalg.lstsq(gram, residual).solution
+        residual = (target - Z.T @ alpha).unsqueeze(1)
+        if int(info) == 0:
+            step = torch.cholesky_solve(residual, factor)
+        else:
+            step = torch.linalg.lstsq(gram, residual).solution
         alpha = alpha.clone()
-        alpha[band] = (alpha[band] + correction).clamp(0.0, 1.0)
-    return alpha
+        alpha[band] = (alpha[band] + (Z_band @ step).squeeze(1)).clamp(0.0, 1.0)
+        yield alpha
 
 
 def _hinge_duality_gap(
-    Z: Tensor, reg: Tensor, targets: Tensor, theta: Tensor, alpha: Tensor, rounds: int = 5
+    Z: Tensor, reg: Tensor, targets: Tensor, theta: Tensor, alpha: Tensor
 ) -> tuple[float, float]:
     r"""``(primal, gap)``: the hinge objective at ``theta`` and its duality gap for ``alpha``.
 
@@ -531,7 +535,7 @@ def _hinge_duality_gap(
     smaller (that keeps every :math:`\alpha_i` in :math:`[0, 1]`).
     """
     n = Z.shape[0]
-    alpha = _balanced_dual_weights(Z, reg, targets, theta, alpha, rounds)
+    alpha = alpha.clamp(0.0, 1.0)
     if float(reg[-1]) == 0.0:
         sign = Z[:, -1]
         positive = float(alpha[sign > 0].sum())
@@ -596,13 +600,15 @@ def _newton_svm(
             Z, reg, loss, max_epochs, tol, targets, stop_gap
         )
         if loss == "hinge":
-            primal, gap = _hinge_duality_gap(Z, reg, targets, theta, alpha, rounds=0)
+            primal, gap = _hinge_duality_gap(Z, reg, targets, theta, alpha)
             certified = max(GAP_TOL, stop_gap)
-            for _ in range(_BALANCE_ROUNDS // 25):  # a band crowded with samples: balance
-                if gap <= certified * max(primal, 1e-300):
-                    break
-                alpha = _balanced_dual_weights(Z, reg, targets, theta, alpha, rounds=25)
-                primal, gap = _hinge_duality_gap(Z, reg, targets, theta, alpha, rounds=0)
+            if gap > certified * max(primal, 1e-300):  # a band crowded with samples: balance
+                balanced = _balanced_dual_weights(Z, reg, targets, theta, alpha, _BALANCE_ROUNDS)
+                for round_, candidate in enumerate(balanced, start=1):
+                    if round_ % 25 == 0 or round_ == 1:
+                        primal, gap = _hinge_duality_gap(Z, reg, targets, theta, candidate)
+                        if gap <= certified * max(primal, 1e-300):
+                            break
             start = float(targets.clamp(min=0).mean())  # the objective at w = 0, b = 0
             if not primal <= start:  # worse than doing nothing (or nan): never return that
                 theta = torch.zeros_like(theta)
@@ -679,7 +685,7 @@ def _newton_iterations(
             continue
         if stop_gap > 0:  # early stop: the slopes of this smoothing as a dual point
             slopes = _slopes_and_curvatures(u, loss, width)[0]
-            primal, gap = _hinge_duality_gap(Z, reg, targets, theta, slopes, rounds=0)
+            primal, gap = _hinge_duality_gap(Z, reg, targets, theta, slopes)
             if gap <= stop_gap * max(primal, 1e-300):
                 alpha = slopes
                 converged = True
@@ -784,8 +790,8 @@ def train_linear_svm(
     otherwise singular to float64 and the steps go astray.
 
     **Never silently wrong.** For the hinge, the answer is certified by its duality gap (a
-    feasible dual point built from the final iterate, :math:`P(	heta) - D(lpha) \ge
-    P(	heta) - P^*`): ``converged`` is True only when the gap is at most ``1e-6`` times the
+    feasible dual point built from the final iterate, :math:`P(\theta) - D(\alpha) \ge
+    P(\theta) - P^*`): ``converged`` is True only when the gap is at most ``1e-6`` times the
     objective (an exact KKT answer has a gap of about ``1e-16``). For the squared hinge and the
     logistic loss, only when the Newton decrement passed ``tol``. Otherwise ``converged`` is False
     and a :class:`ConvergenceWarning` says what to do; and the returned objective is never above
