@@ -7,7 +7,8 @@ the ratio ours / baseline (below 1: faster). Targets:
 * ``weston_watkins_loss`` vs ``K * F.multi_margin_loss`` (torch's native kernel): at most 1.0x;
 * ``hinge_loss`` vs the bare composite ``torch.clamp(1 - y * s, min=0).mean()``: at most 1.25x.
 
-Run ``python benchmarks/bench_losses.py`` (a few seconds) or add ``--quick`` (smaller sizes).
+The targets hold at one thread, the default here (``--threads`` to change it). Run
+``python benchmarks/bench_losses.py`` (a few seconds) or add ``--quick`` (smaller sizes).
 """
 
 from __future__ import annotations
@@ -93,7 +94,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     parser.add_argument("--repeats", type=int, default=None, help="timed repeats per case")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (default: 1)")
     args = parser.parse_args()
+    torch.set_num_threads(args.threads)
 
     scale = 8 if args.quick else 1
     repeats = args.repeats or (7 if args.quick else 15)

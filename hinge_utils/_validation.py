@@ -6,17 +6,21 @@ type or dtype) whose message names what was received, what was expected, and the
 Two kinds of checks, as in torchmetrics:
 
 * argument checks (``check_reduction``, ``check_margin``, ``check_p``) look at Python values only;
+  the losses read ``margin`` and ``p`` through :func:`margin_as_float` and :func:`p_as_int`, which
+  also take a 0-d tensor as the number it holds, as torch's losses do;
 * tensor checks look at types, dtypes, shapes and devices (metadata, free) and, for targets, make
   one pass over the ``N`` targets. No check ever reads the ``N x K`` scores.
 
 The public losses call the composite ``validate_binary_inputs`` / ``validate_class_inputs``, or
 skip them all with ``validate_args=False``.
 
-**Under torch.func transforms** (``vmap``, ``grad``, ``jacrev``) the metadata checks run on what the
-function sees (one sample's shape under ``vmap``), and the value checks on targets read the plain
-tensor beneath the transform's wrappers (:func:`values_beneath_transforms`): under ``vmap`` that is
-the whole batch of targets, checked in the same single pass as without a transform. A Python
-``bool`` of a batched tensor would be data-dependent control flow, which ``vmap`` refuses.
+**Under torch.func transforms** (``vmap``, ``grad``, ``jacrev``, ``jacfwd``) the metadata checks
+run on what the function sees (one sample's shape under ``vmap``), and the value checks on targets
+read the plain tensor beneath the transform's wrappers (:func:`values_beneath_transforms`): under
+``vmap`` that is the whole batch of targets, checked in the same single pass as without a
+transform. A Python ``bool`` of a batched tensor would be data-dependent control flow, which
+``vmap`` refuses; torch has no public way to read beneath the wrappers, so these two helpers use
+``torch._C._functorch``.
 """
 
 from __future__ import annotations
@@ -59,6 +63,54 @@ def check_p(p: object) -> None:
         raise ValueError(
             f"p must be 1 or 2; got {p!r}: use p=1 for the hinge, p=2 for the squared hinge"
         )
+
+
+def _number_in(value: torch.Tensor, name: str) -> object:
+    """The Python number a 0-d tensor holds, read as torch reads a tensor passed for a number.
+
+    torch's losses accept a 0-d tensor for a number argument (``margin``, ``p``) and treat it as
+    that number, a Python scalar in type promotion; they refuse a tensor with more dimensions or
+    one that requires grad (the number is a constant of the loss, not differentiated).
+    """
+    if value.ndim != 0:
+        raise TypeError(
+            f"{name} must be one number; got a tensor of shape {_shape(value)}: pass a Python "
+            f"number or a 0-d tensor, e.g. float({name}) for a one-element tensor"
+        )
+    if value.requires_grad:
+        raise TypeError(
+            f"{name} is a constant of the loss, not differentiated; got a tensor with "
+            f"requires_grad=True: pass float({name}.detach())"
+        )
+    return value.item()
+
+
+def margin_as_float(margin: object) -> float:
+    """``margin`` as a Python float, after :func:`check_margin`; a 0-d real tensor counts as the
+    number it holds (as in torch's losses), so it never changes the dtype of the result.
+
+    >>> margin_as_float(1)
+    1.0
+    >>> margin_as_float(torch.tensor(0.5, dtype=torch.float64))
+    0.5
+    """
+    if isinstance(margin, torch.Tensor):
+        margin = _number_in(margin, "margin")
+    check_margin(margin)
+    return float(margin)  # type: ignore[arg-type]  # check_margin: a finite real number
+
+
+def p_as_int(p: object) -> int:
+    """``p`` as the Python int 1 or 2, after :func:`check_p`; a 0-d tensor counts as the number
+    it holds (as in torch's ``multi_margin_loss``).
+
+    >>> p_as_int(torch.tensor(2))
+    2
+    """
+    if isinstance(p, torch.Tensor):
+        p = _number_in(p, "p")
+    check_p(p)
+    return int(p)  # type: ignore[call-overload]  # check_p: 1 or 2
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,24 +26,28 @@ docstring writes ``max(0, w_c * (.))^p``, which differs for ``p = 2``).
 0). Note that ``torch.clamp(u, min=0)`` makes the other choice: autograd of ``clamp`` passes the
 gradient through at the boundary, so a sample sitting exactly on the margin would still be pushed.
 
-**Autograd.** The binary and Weston-Watkins losses are custom ``torch.autograd.Function`` objects
-whose backward is the analytic subgradient (faster than composing torch ops). Their backward is
-not itself differentiable: double backward (``create_graph=True`` followed by another backward,
-or ``torch.func.grad`` of ``torch.func.grad``) is not supported and raises. The losses are not
-differentiable with respect to ``targets`` or ``weight``; passing either with
-``requires_grad=True`` raises a ``ValueError``.
+**Autograd.** Every loss is a composite of differentiable torch operations, the hinge
+``max(0, u)`` being ``relu(u)``, whose derivative autograd takes to be 0 at ``u = 0`` in every mode.
+So the losses compose with autograd as torch's own losses do:
 
-**torch.func.** Every loss works under ``torch.func.grad``, ``vmap``, ``vmap(grad(...))``
-(per-sample gradients) and ``jacrev``, with the same analytic backward (0 at the kink) and the
-same numbers as plain autograd. The custom Functions have the ``forward`` / ``setup_context`` form
-with ``generate_vmap_rule = True``; they multiply and scatter in place only tensors that no
-transform wraps (under ``vmap`` an in-place op cannot write a batched tensor into an unbatched
-one, and ``scatter_`` has no batching rule). Under the transforms the shape and dtype checks run
-on what the function sees (one sample under ``vmap``), and the value checks on the targets read
-the plain tensor beneath the transform's wrappers: under ``vmap``, the whole batch in one pass, so
-bad targets raise the same ``ValueError`` as without a transform. The custom Functions have no
-forward-mode rule: ``jvp``, ``jacfwd`` and ``hessian`` raise, as does ``functionalize``. A
-per-sample gradient is the gradient of a batch of one::
+* reverse mode: ``backward``, ``torch.autograd.grad`` (``is_grads_batched=True`` included),
+  ``torch.autograd.functional.jacobian(..., vectorize=True)``, ``torch.func.grad`` / ``jacrev``;
+* forward mode: ``torch.func.jvp``, ``jacfwd``, ``torch.autograd.forward_ad``;
+* second derivatives: double backward (``create_graph=True``), ``grad`` of ``grad``, ``hessian``.
+
+The second derivative in a score is 0 for the hinge and for Weston-Watkins with ``p = 1`` (the
+slope is piecewise constant), and :math:`2 \cdot 1[\text{term} > 0]` per term for the squared
+hinge and Weston-Watkins with ``p = 2``: the Hessian Newton's method uses. At the kink, first and
+second derivatives are both 0, in forward as in reverse mode. The losses are not differentiable
+with respect to ``targets`` or ``weight``; passing either with ``requires_grad=True`` raises a
+``ValueError``.
+
+**torch.func.** Every loss works under ``torch.func.vmap``, ``grad``, ``vmap(grad(...))``
+(per-sample gradients), ``jacrev``, ``jacfwd`` and ``hessian``, with the same numbers as plain
+autograd (0 at the kink). Under the transforms the shape and dtype checks run on what the function
+sees (one sample under ``vmap``), and the value checks on the targets read the plain tensor beneath
+the transform's wrappers: under ``vmap``, the whole batch in one pass, so bad targets raise the same
+``ValueError`` as without a transform. A per-sample gradient is the gradient of a batch of one::
 
     >>> w = torch.tensor([1.0, 2.0])
     >>> x = torch.tensor([[3.0, -1.0], [0.5, -0.5], [1.0, 0.0]])  # scores x @ w = 1, -0.5, 1
@@ -54,6 +58,28 @@ per-sample gradient is the gradient of a batch of one::
             [-0.5000,  0.5000],
             [-0.0000, -0.0000]])
 
+and the Hessian of the squared hinge in the scores is diagonal, 2 where a sample is inside the
+margin::
+
+    >>> s = torch.tensor([0.5, 1.0, 2.0])  # y*s = 0.5 (inside), 1 (the kink), 2 (beyond)
+    >>> loss = lambda s: squared_hinge_loss(s, torch.ones(3), reduction="sum")
+    >>> torch.func.hessian(loss)(s) + 0.0  # + 0.0 prints -0. as 0.
+    tensor([[2., 0., 0.],
+            [0., 0., 0.],
+            [0., 0., 0.]])
+
+**Autocast.** Under ``torch.autocast`` the losses follow torch's policy for its own losses
+(``F.multi_margin_loss``, ``F.soft_margin_loss``, ``F.hinge_embedding_loss``: the fp32 list):
+float16 and bfloat16 scores (and weight) are cast to float32, the loss is computed in float32 with
+autocast off, and the result is float32; float32 and float64 inputs keep their dtype. The gradient
+flows back through the cast, in the dtype of the scores.
+
+**Type promotion.** The result has the dtype of ``scores``, as with torch's binary margin losses:
+floating targets of another dtype are cast to it (exact for -1 and +1), integer targets promote to
+it. ``margin`` (and ``p``) may be a Python number or a 0-d real tensor, which counts as the number
+it holds, as torch reads a 0-d tensor passed for a number: a 0-d float64 margin leaves float32
+scores float32. A weight of another dtype than the scores raises (torch's kernel refuses it too).
+
 **Empty batch.** With ``N = 0``: ``'sum'`` gives 0, ``'none'`` gives an empty tensor, ``'mean'``
 gives ``nan`` (0 / 0, as ``torch.tensor([]).mean()``). torch's own ``multi_margin_loss`` returns
 uninitialised memory there on CPU; these functions never do.
@@ -61,23 +87,19 @@ uninitialised memory there on CPU; these functions never do.
 **Validation.** Bad input raises a ``ValueError`` or ``TypeError`` naming the fix (see
 :mod:`hinge_utils._validation`). The checks read only metadata and the ``N`` targets, never the
 ``N x K`` scores; ``validate_args=False`` skips the tensor checks for a caller that has already
-validated (the argument checks on ``margin``, ``p``, ``reduction`` are free and always run).
+validated (the argument checks on ``margin``, ``p``, ``reduction`` are cheap and always run).
 Outputs keep the dtype (float32, float64) and device (CPU, CUDA) of ``scores``.
 """
 
 from __future__ import annotations
 
-from typing import NoReturn
-
 import torch
 import torch.nn.functional as F
-from torch.autograd.function import FunctionCtx
 
 from hinge_utils._validation import (
-    check_margin,
-    check_p,
     check_reduction,
-    is_transformed,
+    margin_as_float,
+    p_as_int,
     validate_binary_inputs,
     validate_class_inputs,
 )
@@ -98,6 +120,35 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 
 
+_LOW_PRECISION = (torch.float16, torch.bfloat16)
+
+
+def _reduce_powers(
+    terms: torch.Tensor, power: int, reduction: str, num_samples: int
+) -> torch.Tensor:
+    """``sum(terms ** power)`` over every entry ('sum'), or that divided by ``num_samples``
+    ('mean'), in the dtype of ``terms``.
+
+    Written so that the backward stays cheap: a sum (not a mean) hands every entry one broadcast
+    number, and for ``power = 2`` a dot product of ``terms`` with itself costs two products with
+    that number where the square would cost three. float16 and bfloat16 terms are summed into
+    float32 first, so a mean of many losses never overflows float16 on the way.
+
+    >>> _reduce_powers(torch.tensor([[0.0, 1.0], [2.0, 3.0]]), 2, "mean", 2)  # (1 + 4 + 9) / 2
+    tensor(7.)
+    """
+    if terms.dtype in _LOW_PRECISION:
+        powered = terms if power == 1 else terms.square()
+        total = powered.sum(dtype=torch.float32)
+        return (total if reduction == "sum" else total / num_samples).to(terms.dtype)
+    if power == 1:
+        total = terms.sum()
+    else:
+        flat = terms.reshape(-1)
+        total = torch.dot(flat, flat)
+    return total if reduction == "sum" else total / num_samples
+
+
 def reduce_loss(per_sample: torch.Tensor, reduction: str) -> torch.Tensor:
     """Apply ``reduction`` ('mean', 'sum' or 'none') to a vector of per-sample losses.
 
@@ -108,10 +159,8 @@ def reduce_loss(per_sample: torch.Tensor, reduction: str) -> torch.Tensor:
     >>> reduce_loss(torch.tensor([]), "sum")
     tensor(0.)
     """
-    if reduction == "mean":
-        return per_sample.mean()
-    if reduction == "sum":
-        return per_sample.sum()
+    if reduction in ("mean", "sum"):
+        return _reduce_powers(per_sample, 1, reduction, per_sample.numel())
     check_reduction(reduction)  # raises for anything but 'none'
     return per_sample
 
@@ -136,182 +185,66 @@ def _refuse_grad(tensor: torch.Tensor | None, name: str, loss: str) -> None:
         )
 
 
-def _times(temporary: torch.Tensor, other: torch.Tensor) -> torch.Tensor:
-    """``temporary * other``, written into ``temporary`` (a fresh buffer) when ``other`` is plain.
-
-    Writing in place saves an allocation. Under ``vmap`` it fails when ``other`` is batched and
-    ``temporary`` is not (``jacrev`` batches only the incoming gradient), so a tensor wrapped by a
-    ``torch.func`` transform gets the out-of-place product.
-    """
-    if is_transformed(other):
-        return temporary * other
-    return temporary.mul_(other)
+def _autocast_device(scores: object) -> str | None:
+    """The device type of ``scores`` when autocast is enabled for it, else None."""
+    if not isinstance(scores, torch.Tensor):
+        return None
+    device = scores.device.type
+    if torch.amp.is_autocast_available(device) and torch.is_autocast_enabled(device):
+        return device
+    return None
 
 
-def _scatter_into(
-    buffer: torch.Tensor, column: torch.Tensor, src: float | torch.Tensor
-) -> torch.Tensor:
-    """``buffer.scatter_(1, column, src)``, out of place under ``torch.func`` transforms.
-
-    ``vmap`` has a batching rule for ``scatter`` but not for ``scatter_`` (it would loop over the
-    batch). ``buffer`` is a fresh buffer, batched whenever ``column`` or ``src`` is.
-    """
-    if is_transformed(buffer):
-        return buffer.scatter(1, column, src)
-    return buffer.scatter_(1, column, src)
-
-
-_NOT_TWICE = (
-    "cannot differentiate twice: the backward of the hinge losses is their analytic subgradient, "
-    "which is not differentiable (double backward, grad of grad, hessian); for second derivatives "
-    "write the loss with torch ops, e.g. F.relu(margin - y * s).square().mean()"
-)
-
-
-class _AnalyticGrad(torch.autograd.Function):
-    """Base of the Functions that compute a loss's analytic gradient in its backward.
-
-    The gradient is a Function of its own so that differentiating it raises (its backward) instead
-    of giving 0 silently: under ``torch.func.grad(torch.func.grad(...))`` the outer transform sees
-    the tensors the inner backward reads, and ``@once_differentiable`` hides them. Subclasses take
-    ``scores`` as their last input, unread: it ties the gradient to the scores.
-    """
-
-    generate_vmap_rule = True
-
-    @classmethod
-    def compute(cls, *args: object) -> torch.Tensor:
-        """The gradient, through ``apply`` only when autograd records the backward.
-
-        That is ``create_graph=True`` or a ``torch.func`` transform; an ordinary backward runs
-        with grad mode off, has no graph to build, and skips the cost of ``apply``.
-        """
-        if torch.is_grad_enabled():
-            return cls.apply(*args)
-        return cls.forward(*args)
-
-    @staticmethod
-    def setup_context(ctx: FunctionCtx, inputs: tuple[object, ...], output: object) -> None:
-        """Nothing to save: the backward only raises."""
-
-    @staticmethod
-    def backward(ctx: FunctionCtx, *grad_outputs: torch.Tensor) -> NoReturn:
-        raise RuntimeError(_NOT_TWICE)
+def _float32_policy(tensor: torch.Tensor | None) -> torch.Tensor | None:
+    """torch's fp32 autocast policy for one argument: every floating dtype but float64 becomes
+    float32 (float16 and bfloat16 in practice); float64, integer tensors and None are unchanged."""
+    if (
+        isinstance(tensor, torch.Tensor)
+        and tensor.is_floating_point()
+        and tensor.dtype not in (torch.float32, torch.float64)
+    ):
+        return tensor.float()
+    return tensor
 
 
 # ---------------------------------------------------------------------------------------------
-# Binary hinge: max(0, margin - y * s) ** power, with the analytic subgradient
+# Binary hinge: max(0, margin - y * s) ** power
 # ---------------------------------------------------------------------------------------------
-
-
-def _binary_hinge_terms(scores: torch.Tensor, labels: torch.Tensor, margin: float) -> torch.Tensor:
-    """``max(0, margin - y * s)``, elementwise, in one fused multiply-add and one clamp."""
-    start = torch.full((), margin, dtype=scores.dtype, device=scores.device)
-    return torch.addcmul(start, labels, scores, value=-1).clamp_min_(0)
-
-
-class _BinaryHingeGrad(_AnalyticGrad):
-    """``d/ds = -y * power * h ** (power - 1)`` where ``h = max(0, margin - y * s) > 0``, and 0
-    where ``h == 0`` (the kink included), times the incoming gradient."""
-
-    @staticmethod
-    def forward(
-        grad_output: torch.Tensor,
-        labels: torch.Tensor,
-        hinge: torch.Tensor,
-        power: int,
-        scores: torch.Tensor,
-    ) -> torch.Tensor:
-        # sign(h) is 1 where h > 0 and 0 at and beyond the margin, the kink included.
-        local = torch.sign(hinge) if power == 1 else hinge * 2
-        return _times(_times(local, labels), grad_output).neg_()
-
-
-class _HingeFunction(torch.autograd.Function):
-    """Per-sample ``h = max(0, margin - y * s)``; backward :class:`_BinaryHingeGrad`."""
-
-    generate_vmap_rule = True
-
-    @staticmethod
-    def forward(scores: torch.Tensor, labels: torch.Tensor, margin: float) -> torch.Tensor:
-        return _binary_hinge_terms(scores, labels, margin)
-
-    @staticmethod
-    def setup_context(
-        ctx: FunctionCtx, inputs: tuple[torch.Tensor, torch.Tensor, float], output: torch.Tensor
-    ) -> None:
-        scores, labels, _ = inputs
-        ctx.save_for_backward(scores, labels, output)
-
-    @staticmethod
-    def backward(ctx: FunctionCtx, grad_output: torch.Tensor) -> tuple[torch.Tensor, None, None]:
-        scores, labels, hinge = ctx.saved_tensors
-        return _BinaryHingeGrad.compute(grad_output, labels, hinge, 1, scores), None, None
-
-
-class _SquaredHingeFunction(torch.autograd.Function):
-    """Per-sample ``h ** 2``, ``h = max(0, margin - y * s)``; backward :class:`_BinaryHingeGrad`.
-
-    The forward also returns ``h`` (not differentiable), the one way to save an intermediate for
-    backward in the ``setup_context`` form; the caller discards it.
-    """
-
-    generate_vmap_rule = True
-
-    @staticmethod
-    def forward(
-        scores: torch.Tensor, labels: torch.Tensor, margin: float
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        hinge = _binary_hinge_terms(scores, labels, margin)
-        return hinge.square(), hinge
-
-    @staticmethod
-    def setup_context(
-        ctx: FunctionCtx,
-        inputs: tuple[torch.Tensor, torch.Tensor, float],
-        output: tuple[torch.Tensor, torch.Tensor],
-    ) -> None:
-        scores, labels, _ = inputs
-        hinge = output[1]
-        ctx.mark_non_differentiable(hinge)
-        ctx.set_materialize_grads(False)  # no buffer of zeros for the hinge's absent gradient
-        ctx.save_for_backward(scores, labels, hinge)
-
-    @staticmethod
-    def backward(
-        ctx: FunctionCtx, grad_output: torch.Tensor | None, _grad_hinge: None
-    ) -> tuple[torch.Tensor | None, None, None]:
-        if grad_output is None:  # undefined: the loss took no part in what is differentiated
-            return None, None, None
-        scores, labels, hinge = ctx.saved_tensors
-        return _BinaryHingeGrad.compute(grad_output, labels, hinge, 2, scores), None, None
 
 
 def _binary_hinge(
     scores: torch.Tensor,
     targets: torch.Tensor,
-    margin: float,
+    margin: float | torch.Tensor,
     reduction: str,
     power: int,
     validate_args: bool,
 ) -> torch.Tensor:
-    check_margin(margin)
+    device = _autocast_device(scores)
+    if device is not None:  # torch's fp32 autocast policy for losses
+        with torch.autocast(device, enabled=False):
+            return _binary_hinge(
+                _float32_policy(scores), targets, margin, reduction, power, validate_args
+            )
+    margin = margin_as_float(margin)
     check_reduction(reduction)
     if validate_args:
         validate_binary_inputs(scores, targets)
     _refuse_grad(targets, "targets", "the binary hinge loss")
     labels = _labels_like(scores, targets)
-    if power == 1:
-        per_sample = _HingeFunction.apply(scores, labels, float(margin))
-    else:
-        per_sample, _ = _SquaredHingeFunction.apply(scores, labels, float(margin))
-    return reduce_loss(per_sample, reduction)
+    start = torch.full((), margin, dtype=scores.dtype, device=scores.device)
+    # margin - y * s in one fused multiply-add; relu gives the hinge, with derivative 0 at the
+    # kink (in place: the multiply-add's backward does not read its output).
+    hinge = torch.addcmul(start, labels, scores, value=-1).relu_()
+    if reduction == "none":
+        return hinge if power == 1 else hinge.square()
+    return _reduce_powers(hinge, power, reduction, hinge.numel())
 
 
 def hinge_loss(
     scores: torch.Tensor,
     targets: torch.Tensor,
-    margin: float = 1.0,
+    margin: float | torch.Tensor = 1.0,
     reduction: str = "mean",
     *,
     validate_args: bool = True,
@@ -328,7 +261,7 @@ def hinge_loss(
         scores: raw model outputs :math:`s`, floating point.
         targets: labels :math:`y` in {-1, +1}, integer or floating dtype (for {0, 1} labels
             pass ``2 * y - 1``).
-        margin: :math:`\Delta`, the margin to reach. Default: 1.0.
+        margin: :math:`\Delta`, the margin to reach: a number or a 0-d tensor. Default: 1.0.
         reduction: ``'mean'`` | ``'sum'`` | ``'none'``. Default: ``'mean'``. An empty batch
             gives ``nan`` for ``'mean'``, 0 for ``'sum'``.
         validate_args: check shapes, dtypes and target values; pass False only for inputs
@@ -339,7 +272,8 @@ def hinge_loss(
         - targets: :math:`(N)`, the same shape (nothing is broadcast).
         - Output: scalar; :math:`(N)` for ``reduction='none'``. Same dtype as ``scores``.
 
-    Not twice differentiable (double backward raises).
+    Twice differentiable almost everywhere, with second derivative 0 (0 at the kink too); works
+    in forward and reverse mode and under every ``torch.func`` transform.
 
     Example::
 
@@ -357,7 +291,7 @@ def hinge_loss(
 def squared_hinge_loss(
     scores: torch.Tensor,
     targets: torch.Tensor,
-    margin: float = 1.0,
+    margin: float | torch.Tensor = 1.0,
     reduction: str = "mean",
     *,
     validate_args: bool = True,
@@ -372,7 +306,7 @@ def squared_hinge_loss(
     Args:
         scores: raw model outputs :math:`s`, floating point.
         targets: labels :math:`y` in {-1, +1}, integer or floating dtype.
-        margin: :math:`\Delta`. Default: 1.0.
+        margin: :math:`\Delta`, a number or a 0-d tensor. Default: 1.0.
         reduction: ``'mean'`` | ``'sum'`` | ``'none'``. Default: ``'mean'``. An empty batch
             gives ``nan`` for ``'mean'``, 0 for ``'sum'``.
         validate_args: check shapes, dtypes and target values; pass False only for inputs
@@ -383,7 +317,8 @@ def squared_hinge_loss(
         - targets: :math:`(N)`.
         - Output: scalar; :math:`(N)` for ``reduction='none'``. Same dtype as ``scores``.
 
-    Not twice differentiable (double backward raises).
+    Twice differentiable almost everywhere: the second derivative in :math:`s_n` is 2 where
+    :math:`y_n s_n < \Delta` and 0 elsewhere (0 at the kink), the Hessian Newton's method uses.
 
     Example::
 
@@ -464,7 +399,7 @@ def multiclass_margin(
 def hinge_subgradient(
     scores: torch.Tensor,
     targets: torch.Tensor,
-    margin: float = 1.0,
+    margin: float | torch.Tensor = 1.0,
     *,
     validate_args: bool = True,
 ) -> torch.Tensor:
@@ -480,7 +415,7 @@ def hinge_subgradient(
     Args:
         scores: raw model outputs :math:`s`, floating point.
         targets: labels :math:`y` in {-1, +1}, integer or floating dtype.
-        margin: :math:`\Delta`. Default: 1.0.
+        margin: :math:`\Delta`, a number or a 0-d tensor. Default: 1.0.
         validate_args: check shapes, dtypes and target values; pass False only for inputs
             already checked. Default: True.
 
@@ -495,7 +430,7 @@ def hinge_subgradient(
         >>> hinge_subgradient(s, y)
         tensor([ 0.,  1., -1.,  0., -1.])
     """
-    check_margin(margin)
+    margin = margin_as_float(margin)
     if validate_args:
         validate_binary_inputs(scores, targets)
     labels = targets.detach().to(scores.dtype)
@@ -507,83 +442,11 @@ def hinge_subgradient(
 # ---------------------------------------------------------------------------------------------
 
 
-class _WestonWatkinsGrad(_AnalyticGrad):
-    """With ``h_k = max(0, s_k - s_c + margin)`` (``h_c = 0``) and ``g`` the incoming gradient
-    times ``w_c``: ``d/ds_k = g * p * h_k ** (p - 1)`` for ``k != c`` where ``h_k > 0`` (0 where
-    the term is 0) and ``d/ds_c = -sum_{k != c} d/ds_k``."""
-
-    @staticmethod
-    def forward(
-        grad_output: torch.Tensor,
-        index: torch.Tensor,
-        hinge: torch.Tensor,
-        p: int,
-        sample_weight: torch.Tensor | None,
-        scores: torch.Tensor,
-    ) -> torch.Tensor:
-        scale = grad_output if sample_weight is None else grad_output * sample_weight
-        # p = 1: sign(h) is 1 where the term is > 0 and 0 at the kink; p = 2: 2 h.
-        grad = torch.sign(hinge) if p == 1 else hinge * 2
-        grad = _times(grad, scale.unsqueeze(1))
-        minus_rest = grad.sum(1, keepdim=True).neg_()
-        return _scatter_into(grad, index.unsqueeze(1), minus_rest)  # true class: minus the rest
-
-
-class _WestonWatkinsFunction(torch.autograd.Function):
-    """Per-sample Weston-Watkins loss; backward :class:`_WestonWatkinsGrad`.
-
-    The forward also returns the ``(N, K)`` terms ``h`` (not differentiable), the one way to save
-    an intermediate for backward in the ``setup_context`` form; the caller discards it.
-    """
-
-    generate_vmap_rule = True
-
-    @staticmethod
-    def forward(
-        scores: torch.Tensor,
-        index: torch.Tensor,
-        margin: float,
-        p: int,
-        sample_weight: torch.Tensor | None,
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        column = index.unsqueeze(1)
-        threshold = scores.gather(1, column).sub_(margin)  # s_c - margin, shape (N, 1)
-        hinge = torch.sub(scores, threshold)  # s_k - s_c + margin
-        hinge = _scatter_into(hinge, column, 0).clamp_min_(0)  # the true class is no rival
-        per_sample = hinge.sum(1) if p == 1 else torch.linalg.vecdot(hinge, hinge)
-        if sample_weight is not None:
-            per_sample = _times(per_sample, sample_weight)
-        return per_sample, hinge
-
-    @staticmethod
-    def setup_context(
-        ctx: FunctionCtx,
-        inputs: tuple[torch.Tensor, torch.Tensor, float, int, torch.Tensor | None],
-        output: tuple[torch.Tensor, torch.Tensor],
-    ) -> None:
-        scores, index, _, p, sample_weight = inputs
-        hinge = output[1]
-        ctx.mark_non_differentiable(hinge)
-        ctx.set_materialize_grads(False)  # no (N, K) buffer of zeros for the hinge's gradient
-        ctx.save_for_backward(scores, index, hinge, sample_weight)
-        ctx.p = p
-
-    @staticmethod
-    def backward(
-        ctx: FunctionCtx, grad_output: torch.Tensor | None, _grad_hinge: None
-    ) -> tuple[torch.Tensor | None, None, None, None, None]:
-        if grad_output is None:  # undefined: the loss took no part in what is differentiated
-            return None, None, None, None, None
-        scores, index, hinge, sample_weight = ctx.saved_tensors
-        grad = _WestonWatkinsGrad.compute(grad_output, index, hinge, ctx.p, sample_weight, scores)
-        return grad, None, None, None, None
-
-
 def weston_watkins_loss(
     scores: torch.Tensor,
     targets: torch.Tensor,
-    margin: float = 1.0,
-    p: int = 1,
+    margin: float | torch.Tensor = 1.0,
+    p: int | torch.Tensor = 1,
     weight: torch.Tensor | None = None,
     reduction: str = "mean",
     *,
@@ -599,10 +462,14 @@ def weston_watkins_loss(
     ``weston_watkins_loss(s, c, ...) == K * F.multi_margin_loss(s, c, ...)``. The gradient of a
     term is 0 where the term is exactly 0, as in torch's kernel.
 
+    Computed as one ``relu`` over all :math:`K` columns of :math:`s_{nk} - s_{n c_n} + \Delta`,
+    the true class's column set to 0 before the ``relu`` (so it is never a rival, with value and
+    gradient exactly 0, whatever the margin).
+
     Args:
         scores: raw class scores :math:`s`, floating point.
         targets: class indices :math:`c` in :math:`[0, K)`, any integer dtype.
-        margin: :math:`\Delta`. Default: 1.0.
+        margin: :math:`\Delta`, a number or a 0-d tensor. Default: 1.0.
         p: 1 (hinge) or 2 (squared hinge). Default: 1.
         weight: per-class weights :math:`w`, applied by the true class: :math:`w_{c_n}`
             multiplies the powered terms of sample :math:`n` (as torch's kernel does). Same
@@ -618,7 +485,10 @@ def weston_watkins_loss(
         - weight: :math:`(K)`.
         - Output: scalar; :math:`(N)` for ``reduction='none'``. Same dtype as ``scores``.
 
-    Not twice differentiable (double backward raises).
+    Twice differentiable almost everywhere: for ``p = 1`` the second derivative is 0; for
+    ``p = 2`` each active term :math:`h_k > 0` adds :math:`2 w_{c_n} (e_k - e_{c_n})
+    (e_k - e_{c_n})^\top` to the Hessian in :math:`s_n` (inactive terms and terms at the kink
+    add 0).
 
     Example::
 
@@ -630,17 +500,40 @@ def weston_watkins_loss(
         >>> 4 * torch.nn.functional.multi_margin_loss(s, c)  # torch: the same sum / K
         tensor(1.3000)
     """
-    check_margin(margin)
-    check_p(p)
+    device = _autocast_device(scores)
+    if device is not None:  # torch's fp32 autocast policy for losses
+        with torch.autocast(device, enabled=False):
+            return weston_watkins_loss(
+                _float32_policy(scores),
+                targets,
+                margin,
+                p,
+                _float32_policy(weight),
+                reduction,
+                validate_args=validate_args,
+            )
+    margin = margin_as_float(margin)
+    p = p_as_int(p)
     check_reduction(reduction)
     if validate_args:
         validate_class_inputs(scores, targets, weight)
+    _refuse_grad(weight, "weight", "weston_watkins_loss")
     index = targets.long()  # exact for any integer dtype; gather needs int64
-    sample_weight = None if weight is None else weight[index]
-    _refuse_grad(sample_weight, "weight", "weston_watkins_loss")
-    per_sample, _ = _WestonWatkinsFunction.apply(
-        scores, index, float(margin), int(p), sample_weight
-    )
+    column = index.unsqueeze(1)
+    # (margin - s_c) + s_k, the operands and order of torch's kernel, so terms on the hinge are
+    # exactly 0 in both; the true class's column is set to 0 before the relu, never a rival.
+    rivals = scores + (margin - scores.gather(1, column))
+    terms = rivals.scatter(1, column, 0.0).relu_()  # in place: scatter's backward needs no output
+    if weight is None and reduction != "none":  # one sum over all N x K terms
+        return _reduce_powers(terms, p, reduction, terms.shape[0])
+    # Row sums as products (with ones, or the row itself for p = 2): their backward is a
+    # contiguous (N, K) product, which relu's backward reads fast.
+    if p == 1:
+        per_sample = terms @ terms.new_ones(terms.shape[1])
+    else:
+        per_sample = torch.linalg.vecdot(terms, terms)
+    if weight is not None:
+        per_sample = per_sample * weight[index]
     return reduce_loss(per_sample, reduction)
 
 
@@ -652,7 +545,7 @@ def weston_watkins_loss(
 def crammer_singer_loss(
     scores: torch.Tensor,
     targets: torch.Tensor,
-    margin: float = 1.0,
+    margin: float | torch.Tensor = 1.0,
     reduction: str = "mean",
     *,
     validate_args: bool = True,
@@ -664,12 +557,13 @@ def crammer_singer_loss(
 
     With ``margin=1`` and ``reduction='mean'`` it equals ``sklearn.metrics.hinge_loss`` on
     multi-class input. The gradient is 0 where the loss is exactly 0; where the best rival is
-    tied, the tied classes share its gradient equally (a valid subgradient).
+    tied, the tied classes share its gradient equally (a valid subgradient). The second derivative
+    is 0 almost everywhere.
 
     Args:
         scores: raw class scores :math:`s`, floating point.
         targets: class indices :math:`c` in :math:`[0, K)`, any integer dtype.
-        margin: :math:`\Delta`. Default: 1.0.
+        margin: :math:`\Delta`, a number or a 0-d tensor. Default: 1.0.
         reduction: ``'mean'`` | ``'sum'`` | ``'none'``. Default: ``'mean'``. An empty batch
             gives ``nan`` for ``'mean'``, 0 for ``'sum'``.
         validate_args: check shapes, dtypes and target range; pass False only for inputs
@@ -687,7 +581,13 @@ def crammer_singer_loss(
         >>> crammer_singer_loss(s, c)  # best rival 0.4: 1 - (0.8 - 0.4)
         tensor(0.6000)
     """
-    check_margin(margin)
+    device = _autocast_device(scores)
+    if device is not None:  # torch's fp32 autocast policy for losses
+        with torch.autocast(device, enabled=False):
+            return crammer_singer_loss(
+                _float32_policy(scores), targets, margin, reduction, validate_args=validate_args
+            )
+    margin = margin_as_float(margin)
     check_reduction(reduction)
     if validate_args:
         validate_class_inputs(scores, targets)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from hinge_utils._validation import check_margin, check_p, check_reduction, check_weight
+from hinge_utils._validation import check_reduction, check_weight, margin_as_float, p_as_int
 from hinge_utils.functional import (
     crammer_singer_loss,
     hinge_loss,
@@ -25,12 +25,15 @@ class _MarginLoss(nn.Module):
     """Shared options of every hinge loss: ``margin``, ``reduction`` and ``validate_args``."""
 
     def __init__(
-        self, margin: float = 1.0, reduction: str = "mean", *, validate_args: bool = True
+        self,
+        margin: float | torch.Tensor = 1.0,
+        reduction: str = "mean",
+        *,
+        validate_args: bool = True,
     ) -> None:
         super().__init__()
-        check_margin(margin)
+        self.margin = margin_as_float(margin)  # a 0-d tensor counts as the number it holds
         check_reduction(reduction)
-        self.margin = float(margin)
         self.reduction = reduction
         self.validate_args = validate_args
 
@@ -135,18 +138,17 @@ class WestonWatkinsLoss(_MarginLoss):
 
     def __init__(
         self,
-        margin: float = 1.0,
-        p: int = 1,
+        margin: float | torch.Tensor = 1.0,
+        p: int | torch.Tensor = 1,
         weight: torch.Tensor | None = None,
         reduction: str = "mean",
         *,
         validate_args: bool = True,
     ) -> None:
         super().__init__(margin, reduction, validate_args=validate_args)
-        check_p(p)
+        self.p = p_as_int(p)
         if weight is not None:
             check_weight(weight)
-        self.p = int(p)
         self.register_buffer("weight", weight)
 
     def extra_repr(self) -> str:

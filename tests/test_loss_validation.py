@@ -293,12 +293,41 @@ def test_bad_p(p, validate_args):
 def test_margin_must_be_a_finite_number(fn):
     with pytest.raises(TypeError, match="margin must be a real number; got str"):
         fn(*inputs_for(fn), margin="1")
-    with pytest.raises(TypeError, match=re.escape("got Tensor: use float(margin)")):
-        fn(*inputs_for(fn), margin=torch.tensor(1.0))
     with pytest.raises(TypeError, match="got bool"):
         fn(*inputs_for(fn), margin=True)
     with pytest.raises(ValueError, match="margin must be finite; got inf"):
         fn(*inputs_for(fn), margin=float("inf"))
+
+
+@pytest.mark.parametrize("fn", ALL_LOSSES + [hinge_subgradient])
+def test_tensor_margins(fn):
+    # A 0-d tensor counts as the number it holds, as in torch's losses; the checks on that
+    # number still apply. More dimensions, or requires_grad=True, are refused (torch too).
+    torch.testing.assert_close(
+        fn(*inputs_for(fn), margin=torch.tensor(0.5, dtype=torch.float64)),
+        fn(*inputs_for(fn), margin=0.5),
+    )
+    with pytest.raises(TypeError, match=re.escape("got a tensor of shape (2,): pass a Python")):
+        fn(*inputs_for(fn), margin=torch.tensor([1.0, 2.0]))
+    with pytest.raises(TypeError, match=re.escape("requires_grad=True: pass float(margin.detach")):
+        fn(*inputs_for(fn), margin=torch.tensor(1.0, requires_grad=True))
+    with pytest.raises(TypeError, match="got bool"):
+        fn(*inputs_for(fn), margin=torch.tensor(True))
+    with pytest.raises(ValueError, match="margin must be finite; got nan"):
+        fn(*inputs_for(fn), margin=torch.tensor(float("nan")))
+
+
+@pytest.mark.parametrize("validate_args", [True, False])
+def test_tensor_p(validate_args):
+    scores, targets = class_inputs()
+    torch.testing.assert_close(
+        weston_watkins_loss(scores, targets, p=torch.tensor(2), validate_args=validate_args),
+        weston_watkins_loss(scores, targets, p=2),
+    )
+    with pytest.raises(ValueError, match=re.escape("p must be 1 or 2; got 3")):
+        weston_watkins_loss(scores, targets, p=torch.tensor(3), validate_args=validate_args)
+    with pytest.raises(TypeError, match=re.escape("p must be one number")):
+        weston_watkins_loss(scores, targets, p=torch.tensor([1]), validate_args=validate_args)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -565,14 +565,18 @@ def test_validate_args_false_gives_the_same_numbers():
     )
 
 
-def test_double_backward_is_refused():
-    scores = torch.tensor([0.2, -0.3], requires_grad=True)
+def test_double_backward_through_the_upstream_gradient():
+    # d/d(upstream) of upstream * dloss/ds is dloss/ds: -y inside the margin, 0 on it.
+    # Second derivatives in the scores: tests/test_loss_autograd.py.
+    scores = torch.tensor([0.2, 1.0, -0.3], requires_grad=True)
     upstream = torch.tensor(1.0, requires_grad=True)
     (grad,) = torch.autograd.grad(
-        upstream * hinge_loss(scores, torch.tensor([1, 1])), scores, create_graph=True
+        upstream * hinge_loss(scores, torch.tensor([1, 1, 1]), reduction="sum"),
+        scores,
+        create_graph=True,
     )
-    with pytest.raises(RuntimeError, match="differentiate twice"):
-        grad.sum().backward()
+    (mixed,) = torch.autograd.grad(grad.sum(), upstream)
+    assert mixed.item() == -2.0  # -1 + 0 (y*s = 1: the kink) - 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -830,15 +834,19 @@ def test_binary_helpers_under_vmap():
 
 
 @pytest.mark.parametrize("loss", [hinge_loss, squared_hinge_loss, weston_watkins_loss])
-def test_grad_of_grad_is_refused(loss):
-    # The backward is the analytic subgradient, not differentiable: raise, never a silent 0.
+def test_grad_of_grad_is_the_second_derivative(loss):
+    # grad of grad is the Hessian times a vector of ones, never an error. Hinge and
+    # Weston-Watkins (p=1): 0; squared hinge (a diagonal Hessian): 2 where y*s < 1.
     if loss is weston_watkins_loss:
         scores, targets = random_class_problem(4, 3, seed=59)
     else:
         scores, targets = random_binary_problem(6, seed=59)
-    inner = torch.func.grad(lambda s: loss(s, targets))
-    with pytest.raises(RuntimeError, match="differentiate twice"):
-        torch.func.grad(lambda s: inner(s).sum())(scores)
+    inner = torch.func.grad(lambda s: loss(s, targets, reduction="sum"))
+    curvature = torch.func.grad(lambda s: inner(s).sum())(scores)
+    expected = torch.zeros_like(scores)
+    if loss is squared_hinge_loss:
+        expected = 2.0 * (targets * scores < 1)
+    torch.testing.assert_close(curvature, expected.double(), rtol=0, atol=0)
 
 
 def test_torch_func_grad_refuses_targets_and_weight():
