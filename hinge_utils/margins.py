@@ -24,7 +24,7 @@ import numbers
 import torch
 from torch import Tensor
 
-from hinge_utils._validation import check_binary_targets, check_margin
+from hinge_utils._validation import check_binary_targets, margin_as_float
 from hinge_utils.functional import functional_margin
 
 __all__ = [
@@ -77,11 +77,13 @@ def _check_bias(bias: object, weight: Tensor) -> Tensor | float:
                 else "pass one number"
             )
             raise ValueError(f"bias must be a scalar (0-d); got shape {tuple(bias.shape)}: {fix}")
-        if bias.dtype != weight.dtype:
+        if bias.dtype == torch.bool or bias.is_complex():
             raise TypeError(
-                f"bias has dtype {bias.dtype} but weight has dtype {weight.dtype}: "
-                "use bias.to(weight.dtype)"
+                f"bias must be a real number or a 0-d real tensor; got dtype {bias.dtype}: "
+                "pass e.g. bias=0.0"
             )
+        # A 0-d bias of another dtype promotes as torch promotes a 0-d tensor: like a Python
+        # number (float64 weights with a float32 bias give float64 scores).
         return bias
     if isinstance(bias, bool) or not isinstance(bias, numbers.Real):
         raise TypeError(
@@ -298,10 +300,10 @@ def margin_tolerance(
         >>> margin_tolerance(1.0)  # 1e-6 + 1e-4
         0.000101
     """
-    check_margin(margin)
+    margin = margin_as_float(margin)
     rtol = _check_tolerance(rtol, "rtol")
     atol = _check_tolerance(atol, "atol")
-    return atol + rtol * abs(float(margin))
+    return atol + rtol * abs(margin)
 
 
 def margin_position(
@@ -359,6 +361,7 @@ def margin_position(
             "compute them with functional_margin(scores, targets)"
         )
     tol = margin_tolerance(margin, rtol=rtol, atol=atol)
+    margin = margin_as_float(margin)
     m = margins.detach()
     beyond = (m > margin + tol).to(torch.int8)
     inside = (m < margin - tol).to(torch.int8)

@@ -281,3 +281,27 @@ def test_a_nan_weight_is_called_nan_not_zero():
         geometric_margin(torch.tensor([float("nan"), 1.0]), 0.0, X, y)
     with pytest.raises(ValueError, match="weight contains NaN"):
         margin_width(torch.tensor([float("nan"), 1.0]))
+
+
+def test_a_zero_d_bias_promotes_like_a_python_number():
+    # torch's rule: a 0-d tensor does not change the dtype of a dimensioned one it meets
+    from hinge_utils.objectives import svm_objective
+
+    X = torch.tensor([[1.0, 2.0], [-1.0, 0.5]], dtype=torch.float64)
+    y = torch.tensor([1.0, -1.0], dtype=torch.float64)
+    w = torch.tensor([0.5, -0.25], dtype=torch.float64)
+    with_tensor = svm_objective(w, torch.tensor(0.1), X, y, lam=0.1)
+    with_number = svm_objective(w, float(torch.tensor(0.1)), X, y, lam=0.1)
+    assert with_tensor.dtype == torch.float64
+    torch.testing.assert_close(with_tensor, with_number)
+    assert geometric_margin(w, torch.tensor(0.1), X, y).dtype == torch.float64
+    with pytest.raises(TypeError, match="0-d real tensor"):
+        geometric_margin(w, torch.tensor(True), X, y)
+
+
+def test_a_zero_d_margin_counts_as_its_number():
+    from hinge_utils.margins import margin_position
+
+    m = torch.tensor([0.5, 1.0, 2.5])
+    assert margin_position(m, torch.tensor(2.0, dtype=torch.float64)).tolist() == [-1, -1, 1]
+    assert support_vectors(m, torch.ones(3), torch.tensor(1.0)).tolist() == [True, True, False]
