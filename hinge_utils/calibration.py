@@ -254,7 +254,7 @@ def out_of_fold_scores(X: Tensor, y: Tensor, lam: float = 0.01, folds: int = 5) 
     lam = _check_lam(lam, "lam", "lam=0.01")
     parts = interleaved_folds(X.shape[0], folds)
     Xw, yw = X.to(torch.float64), y.to(torch.float64)
-    scores = torch.empty(X.shape[0], dtype=torch.float64)
+    scores = torch.empty(X.shape[0], dtype=torch.float64, device=X.device)
     for k, test in enumerate(parts):
         train = torch.ones(X.shape[0], dtype=torch.bool)
         train[test] = False

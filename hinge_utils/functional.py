@@ -138,7 +138,7 @@ def _reduce_powers(
     tensor(7.)
     """
     if terms.dtype in _LOW_PRECISION:
-        powered = terms if power == 1 else terms.square()
+        powered = terms.float() if power == 1 else terms.float().square()  # no float16 overflow
         total = powered.sum(dtype=torch.float32)
         return (total if reduction == "sum" else total / num_samples).to(terms.dtype)
     if power == 1:

@@ -317,8 +317,8 @@ def _smoothed_multiclass_hinge(scores: Tensor, y: Tensor, loss: str, width: floa
     * Crammer-Singer: :math:`\max_k \delta_k` (which includes the 0 of the true class) is
       replaced by :math:`h \log\sum_k e^{\delta_k / h}`, at most :math:`h \log K` above it.
 
-    Both have Lipschitz gradients (constant :math:`\propto 1/h`), so a quasi-Newton method makes
-    fast progress on them, unlike on the kinked hinges themselves.
+    Both are twice differentiable almost everywhere (second derivative :math:`\propto 1/h`), so
+    Newton's method makes fast progress on them, unlike on the kinked hinges themselves.
     """
     index = y.unsqueeze(1)
     delta = (scores - scores.gather(1, index) + 1.0).scatter(1, index, 0.0)

@@ -88,9 +88,11 @@ class EpochRecord:
         objective: the regularised objective (the true, unsmoothed loss).
         accuracy: fraction of training samples on the correct side (margin > 0).
         n_violators: samples with margin < 1 (binary :math:`y f(x) < 1`; multi-class
-            :math:`s_c - \\max_{k \\ne c} s_k < 1`).
-        frac_nonzero_grad: fraction of samples whose loss has a non-zero gradient: the
-            violators for the hinges, (almost) all samples for logistic and cross-entropy.
+            :math:`s_c - \\max_{k \\ne c} s_k < 1`), beyond the library's tolerance
+            (:func:`hinge_utils.margins.margin_position`): a sample on the margin is none.
+        frac_nonzero_grad: fraction of samples that push: the violators for the hinges (a
+            sample on the margin sits at the kink, where the library's subgradient is 0),
+            (almost) all samples for logistic and cross-entropy.
     """
 
     epoch: int
@@ -379,7 +381,6 @@ def _multiclass_stats(scores: Tensor, y: Tensor, loss: str, penalty: Tensor) -> 
 _WIDTH_START = 1.0  # first Huber width: at w = 0, b = 0 every sample has 1 - m = 1, in the band
 _WIDTH_SHRINK = 0.05  # next width = 5% of the last
 _WIDTH_MIN = 1e-9  # below this the smoothing changes the objective by < 5e-10: stop there
-_NEARLY_FULL = 0.1  # a step within 10% of the full Newton step: this width is (nearly) solved
 _KKT_TOL = 1e-9  # slack allowed in the optimality certificate (margins and dual weights)
 #: The hinge's answer counts as converged when its duality gap is at most this times its
 #: objective (an exact KKT answer has a gap of about 1e-16).
@@ -486,9 +487,10 @@ def _balanced_dual_weights(
     r"""Dual weights for ``theta`` that satisfy its stationarity ever more nearly: one per round.
 
     At the optimum :math:`R\theta = \frac1n Z^\top\alpha` (the bias row: :math:`\sum_i \alpha_i
-    y_i = 0` when the bias is free), with :math:`\alpha_i = 1` inside the band, 0 beyond it and
-    :math:`\alpha_i \in [0, 1]` on it. Starting from ``alpha`` (the slopes of the last smoothing,
-    which on a band crowded with samples are the ratio of two rounding errors), each round gives
+    y_i = 0` when the bias is free), with :math:`\alpha_i = 1` for a violator (:math:`u_i > 0`),
+    0 for a sample past the margin (:math:`u_i < 0`) and :math:`\alpha_i \in [0, 1]` on it.
+    Starting from ``alpha`` (the slopes of the last smoothing, which on a band crowded with
+    samples are the ratio of two rounding errors), each round gives
     the weights of the samples on the band the least-norm correction that removes the residual,
     clipped to :math:`[0, 1]` (alternating projections). Any result is a valid dual point; a
     better one only makes the duality gap, and so the certificate, tighter.
@@ -502,7 +504,9 @@ def _balanced_dual_weights(
         return
     Z_band = Z[band]
     gram = Z_band.T @ Z_band
-    gram += 1e-12 * float(gram.diagonal().max()) * torch.eye(len(gram), dtype=Z.dtype)
+    gram += 1e-12 * float(gram.diagonal().max()) * torch.eye(
+        len(gram), dtype=Z.dtype, device=Z.device
+    )
     factor, info = torch.linalg.cholesky_ex(gram)
     target = n * reg * theta
     for _ in range(rounds):
@@ -704,13 +708,13 @@ def _newton_iterations(
         # (At the smallest width only the decrement decides: a full step there can still leave
         # the gradient far from 0 when many samples sit on the band.)
         solved = abs(t - 1) <= 1e-9 and width > _WIDTH_MIN
-        if not solved and (width <= _WIDTH_MIN or abs(t - 1) > _NEARLY_FULL):
+        if not solved and (width <= _WIDTH_MIN or abs(t - 1) > NEARLY_FULL):
             scale = float(_margin_loss(u, loss) + 0.5 * (theta * reg) @ theta)
             solved = decrease <= tol * scale
         if width <= _WIDTH_MIN and solved:
             converged = True  # the smallest width is solved: the gap is below width / 2
             break
-        if width > _WIDTH_MIN and (solved or abs(t - 1) <= _NEARLY_FULL):
+        if width > _WIDTH_MIN and (solved or abs(t - 1) <= NEARLY_FULL):
             width = max(width * _WIDTH_SHRINK, _WIDTH_MIN)
     rows = _iterate_stats(Z, reg, iterates, loss, targets) if iterates else Z.new_zeros(0, 4)
     if alpha is None:  # the slopes of the last smoothing: the dual weights it stands for
@@ -1047,19 +1051,21 @@ def train_linear_multiclass(
         J(W, b) = \frac{1}{N}\sum_{i=1}^N \ell(s_i, c_i) + \frac{\lambda}{2}\lVert W\rVert_F^2
                   \;\Bigl[+ \frac{\lambda}{2}\lVert b\rVert^2\Bigr],
 
-    from :math:`W = 0, b = 0`, with Newton steps on all :math:`K (D + 1)` parameters and a
-    backtracking line search.
+    from :math:`W = 0, b = 0`, with Newton steps on all :math:`K (D + 1)` parameters and an
+    exact line search.
 
     * ``cross_entropy`` is smooth: Newton goes straight to the optimum.
     * ``weston_watkins`` and ``crammer_singer`` have kinks, where Newton's method has no
       second derivative to work with. So the solver minimises smoothed versions (Huber-rounded
       terms for Weston-Watkins, a log-sum-exp for the Crammer-Singer maximum) of width
-      :math:`h = 1, 0.1, \dots, 10^{-4}`, each warm-started from the last (a level is left
-      once a Newton step is nearly full). The smoothed objective is within
-      :math:`(K - 1) h / 2` (Weston-Watkins) or :math:`h \log K` (Crammer-Singer) of the true
-      one, so at :math:`h = 10^{-4}` the result is the hinge optimum to about 3 decimals of the
-      objective; samples that sit on the margin at the optimum end within about :math:`h` of
-      it, about the library's tolerance (:func:`hinge_utils.margins.margin_position`).
+      :math:`h = 1, 0.1, \dots, 10^{-5}` (:math:`10^{-6}` for Crammer-Singer), each
+      warm-started from the last (a level is left once a Newton step is nearly full). The
+      smoothed objective is within :math:`(K - 1) h / 2` (Weston-Watkins) or :math:`h \log K`
+      (Crammer-Singer) of the true one, so the result is the hinge optimum to about 5 decimals
+      of the objective; samples that sit on the margin at the optimum end within about
+      :math:`10^{-5}` of it, well inside the library's tolerance for "on the margin",
+      :math:`10^{-4}` (:func:`hinge_utils.margins.margin_position`), so every count of them
+      holds on every machine.
 
     The last level is solved to its minimiser, not stopped by a budget: the result is *the*
     minimiser of the last smoothed objective, the same on every machine up to rounding, not a

@@ -140,13 +140,20 @@ def test_margin_violators_by_hand():
     assert margin_violators(s, y, margin=0.5).tolist() == [False, False, False, False, True, True]
 
 
-def test_violators_are_exactly_the_samples_with_a_hinge_gradient():
+def test_violators_are_the_samples_with_a_hinge_gradient_off_the_band():
     generator = torch.Generator().manual_seed(0)
     scores = torch.randn(200, generator=generator, requires_grad=True)
     y = torch.where(torch.rand(200, generator=generator) > 0.5, 1.0, -1.0)
-    # The syllabus's hinge, differentiated by autograd: a sample gets gradient iff it violates.
+    # The syllabus's hinge, differentiated by autograd: a sample off the band (farther than the
+    # tolerance from it) gets a gradient iff it violates; on the band the count says "no".
     torch.clamp(1 - y * scores, min=0).sum().backward()
-    assert torch.equal(margin_violators(scores, y), scores.grad != 0)
+    off_band = ((y * scores).detach() - 1).abs() > 1.01e-4
+    assert int(off_band.sum()) == 200  # these draws: no sample on the band
+    assert torch.equal(margin_violators(scores, y)[off_band], (scores.grad != 0)[off_band])
+    on_band = torch.tensor([1.0 - 5e-5, 1.0 + 5e-5], requires_grad=True)
+    torch.clamp(1 - on_band, min=0).sum().backward()
+    assert on_band.grad.tolist() == [-1.0, 0.0]  # autograd: decided by the side of 1
+    assert margin_violators(on_band, torch.ones(2)).tolist() == [False, False]
 
 
 def test_support_vectors_tolerance_by_hand():

@@ -985,3 +985,12 @@ def test_sgd_refuses_a_nan_start_and_warns_when_it_diverges():
     with pytest.warns(ConvergenceWarning, match="lower lr"):
         result = train_sgd(X * 1e30, y, lr=1e30, loss="squared_hinge", epochs=5)
     assert not bool(torch.isfinite(result.weight).all())
+
+
+@pytest.mark.parametrize("loss", ["weston_watkins", "crammer_singer", "cross_entropy"])
+def test_multiclass_on_data_with_nothing_to_learn(loss):
+    # All-zero features: the gradient at W = 0, b = 0 vanishes (by symmetry), Newton's first
+    # step is no step, and the answer is W = 0 with a certified stop.
+    result = train_linear_multiclass(torch.zeros(4, 2), torch.tensor([0, 1, 0, 1]), 2, loss=loss)
+    assert result.converged
+    assert torch.equal(result.weight, torch.zeros(2, 2))

@@ -291,7 +291,7 @@ def plot_decision_boundary(
         highlight: ``"both"``, ``"violators"``, ``"support"`` or ``"none"``. Default: ``"both"``.
         annotate_geometric_margin: draw the :math:`\Delta / \|w\|` arrow. Default: True.
         rtol, atol: the tolerance of "on the band", :math:`|y f(x) - \Delta| \leq
-            \text{atol} + \text{rtol}\,\Delta`, for both markers (None: the library's one
+            \text{atol} + \text{rtol}\,|\Delta|`, for both markers (None: the library's one
             tolerance, :func:`~hinge_utils.margins.margin_position`).
         xlim, ylim: axes limits; by default the data range padded by 10%.
         legend: draw a legend outside the axes, on the right. Default: True.

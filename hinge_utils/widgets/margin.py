@@ -12,7 +12,8 @@ The left panel is :func:`hinge_utils.plotting.plot_decision_boundary`: the data,
 crossed and support vectors (:math:`m_i \le \Delta`) ringed. The right panel puts each sample
 on the loss curve at its functional margin :math:`m_i`, so its height is its loss; its area grows
 with its gradient :math:`|\partial L / \partial f(x_i)|`, and it is hollow where that is zero.
-The readouts give the mean loss, how many samples have a non-zero gradient, and the functional
+The readouts give the mean loss, how many samples push (a non-zero gradient; for the hinges a
+sample on the margin, at the kink, counts as not pushing), and the functional
 margin :math:`\min_i m_i` and geometric margin :math:`\min_i m_i / \|w\|` of the worst sample.
 
 With "scale b with ‖w‖" ticked (the default), the ‖w‖ slider rescales :math:`(w, b)` together:
@@ -531,7 +532,7 @@ class MarginExplorer(Explorer):
         delta = "no Δ" if frame.loss == "cross_entropy" else f"Δ = {frame.margin:.2f}"
         self.readouts["loss"].value = f"mean {name} loss ({delta}): <b>{frame.mean_loss:.4f}</b>"
         self.readouts["gradient"].value = (
-            f"non-zero gradient: <b>{frame.active}</b> of {len(frame.margins)} points")
+            f"samples that push: <b>{frame.active}</b> of {len(frame.margins)} points")
         self.readouts["functional"].value = (
             f"worst point, functional margin y·f(x): <b>{frame.worst_functional:.3f}</b>")
         geometric = frame.worst_geometric
