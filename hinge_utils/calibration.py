@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
+from hinge_utils.margins import _check_features
 from hinge_utils.training import LinearSVMResult, train_linear_svm
 
 __all__ = [
@@ -86,21 +87,6 @@ def _check_labels(y: object, n: int, other: str) -> Tensor:
             "samples of both classes -1 and +1"
         )
     return y
-
-
-def _check_features(X: object) -> Tensor:
-    if not isinstance(X, Tensor) or not X.is_floating_point():
-        got = type(X).__name__ if not isinstance(X, Tensor) else f"dtype {X.dtype}"
-        raise TypeError(
-            f"X must be a floating-point torch.Tensor of shape (N, D); got {got}: "
-            "use torch.as_tensor(X, dtype=torch.float64)"
-        )
-    if X.ndim != 2:
-        raise ValueError(
-            f"X must be 2-D, shape (N, D): one row per sample; got shape {tuple(X.shape)}: "
-            "use X.reshape(len(X), -1)"
-        )
-    return X
 
 
 # ---------------------------------------------------------------------------------------------

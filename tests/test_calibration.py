@@ -271,7 +271,7 @@ def test_bad_data_errors_name_the_fix():
         cross_val_platt(X, torch.ones(len(y)))
     with pytest.raises(ValueError, match=r"y must have shape \(200,\)"):
         cross_val_platt(X, y[:-1])
-    with pytest.raises(TypeError, match="X must be a floating-point torch.Tensor"):
+    with pytest.raises(TypeError, match="X must be a torch.Tensor"):
         cross_val_platt(X.numpy(), y)
     with pytest.raises(ValueError, match=r"X must be 2-D.*use X.reshape"):
         cross_val_platt(X[:, 0], y)
