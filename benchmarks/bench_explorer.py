@@ -4,8 +4,8 @@
    setting ``slider.value`` to the return of the setter (the observer recomputes the readouts,
    redraws the moving artists and stores the PNG in the ``Image`` widget before it returns).
    Beside it, in the same process, two baselines at the same figure size: a bare matplotlib
-   render of an empty figure to PNG, and the explorer's own figure fully redrawn (no cached
-   background). Targets: median <= 30 ms, p95 <= 60 ms.
+   render of an empty figure to PNG (alternating with the moves), and the explorer's own figure
+   fully redrawn (no cached background). Targets: median <= 30 ms, p95 <= 60 ms.
 2. In the browser: Voila serves the explorer lesson as ``make explore`` does, Chromium presses
    a key on a slider, and the page itself times keydown -> the new figure image loaded (and, as
    a baseline, keydown -> the readout text changed: the round trip without the picture).
@@ -19,62 +19,43 @@ from __future__ import annotations
 import argparse
 import io
 import math
-import os
 import random
-import secrets
-import signal
-import socket
-import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
+from collections.abc import Callable
 
-import numpy as np
-
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+from _timing import alternate, stats, timed
+from _voila import ServerError, chromium, missing_browser_stack, voila_server
 
 
-def _stats(samples_ms: list[float]) -> tuple[float, float]:
-    return statistics.median(samples_ms), float(np.percentile(samples_ms, 95))
+def _mover(moves: list[tuple[object, float]]) -> Callable[[], None]:
+    """A step that sets the next ``slider.value = value`` of ``moves`` each time it is called."""
+    pending = iter(moves)
 
-
-def _time_moves(moves: list[tuple[object, float]]) -> list[float]:
-    """Set each ``slider.value = value`` in turn; the time of each setter call, in ms."""
-    times = []
-    for slider, value in moves:
-        start = time.perf_counter()
+    def move() -> None:
+        slider, value = next(pending)
         slider.value = value
-        times.append((time.perf_counter() - start) * 1e3)
-    return times
+
+    return move
 
 
-def _empty_figure_baseline(pixel_size: tuple[int, int], dpi: float, repeats: int) -> list[float]:
+def _empty_figure_to_png(pixel_size: tuple[int, int], dpi: float) -> Callable[[], None]:
+    """A step that renders an empty figure of the explorer's size to PNG: the bare cost."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(pixel_size[0] / dpi, pixel_size[1] / dpi), dpi=dpi)
     FigureCanvasAgg(figure)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        figure.savefig(io.BytesIO(), format="png")
-        times.append((time.perf_counter() - start) * 1e3)
-    return times
+    return lambda: figure.savefig(io.BytesIO(), format="png")
 
 
-def _full_redraw_baseline(explorer, repeats: int) -> list[float]:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+def _full_redraw(explorer) -> Callable[[], None]:
+    """A step that redraws the explorer's figure from scratch (no cached background)."""
+    def redraw() -> None:
         explorer.canvas.invalidate()
         explorer.refresh()
-        times.append((time.perf_counter() - start) * 1e3)
-    return times
+
+    return redraw
 
 
 def bench_kernel(moves: int) -> None:
@@ -105,15 +86,23 @@ def bench_kernel(moves: int) -> None:
                                        multiclass_moves),
                                       ("loss_explorer", hw.loss_explorer, loss_moves)):
         explorer = factory()
-        _time_moves(make_moves(explorer)[:10])  # warm up
-        planned = [(slider, value) for slider, value in make_moves(explorer)]
+        for slider, value in make_moves(explorer)[:10]:  # warm up
+            slider.value = value
+        empty_png = _empty_figure_to_png(explorer.canvas.pixel_size, explorer.canvas.figure.dpi)
+        empty_png()  # warm up
         frames = explorer.frames
-        median, p95 = _stats(_time_moves(planned))
+        # each move alternates with an empty-figure render, the first baseline
+        move_times, empty_times = alternate(_mover(make_moves(explorer)), empty_png, moves,
+                                            warmup=0)
         changed = explorer.frames - frames  # a move to the value already shown draws nothing
         assert changed <= moves, "at most one redraw per move"
-        empty, _ = _stats(_empty_figure_baseline(explorer.canvas.pixel_size,
-                                                 explorer.canvas.figure.dpi, 50))
-        full, _ = _stats(_full_redraw_baseline(explorer, 30))
+        # the second baseline after the moves, not between them: a full redraw drops the cached
+        # background that the next move would use
+        full_times = [timed(_full_redraw(explorer)) for _ in range(30)]
+        ours = stats(move_times).scaled(1e3)
+        median, p95 = ours.median, ours.p95
+        empty = stats(empty_times).scaled(1e3).median
+        full = stats(full_times).scaled(1e3).median
         verdict = "ok" if median <= 30 and p95 <= 60 else "ABOVE TARGET"
         print(f"  {name:22s}{median:10.1f}{p95:9.1f}   {empty:6.1f} ({median / empty:4.1f}x) "
               f"| {full:6.1f} ({median / full:4.2f}x)   [{verdict}: median <= 30, p95 <= 60; "
@@ -137,75 +126,40 @@ INSTRUMENT = """() => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_port(port: int, process: subprocess.Popen, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"voila exited with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit(f"voila did not listen on port {port} within {seconds} s")
-
-
 def bench_browser(presses: int) -> None:
-    if not CHROMIUM.exists():
-        print(f"\nIn the browser: skipped, {CHROMIUM} is missing (apt-get install -y chromium)")
+    missing = missing_browser_stack()
+    if missing:
+        print(f"\nIn the browser: skipped, missing {' and '.join(missing)}")
         return
-    from playwright.sync_api import sync_playwright
-
-    from hinge_utils.widgets.app import voila_command
-
-    port, token = _free_port(), secrets.token_hex(16)
-    notebook = ROOT / "notebooks" / "08_margin_explorer.ipynb"
-    command = voila_command(notebook, port=port, token=token, open_browser=False)
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        _wait_for_port(port, process, 60)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                                 args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 1000})
-                start = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{port}/?token={token}", timeout=120_000)
-                page.locator(".hu-margin-explorer img.hu-margin-figure[src]").wait_for(
-                    timeout=120_000)
-                load_s = time.perf_counter() - start
-                page.evaluate(INSTRUMENT)
-                handle = page.locator(".hu-margin-explorer .hu-slider-angle .noUi-handle")
-                handle.focus()
-                for i in range(presses):  # one at a time: wait for each new figure
-                    handle.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
-                    page.wait_for_function(f"window.__hu.frames.length >= {i + 1}",
-                                           timeout=15_000)
-                data = page.evaluate("window.__hu")
-                figure_ms = _first_after(data["keys"], data["frames"])
-                readout_ms = _first_after(data["keys"], data["readouts"])
-                median, p95 = _stats(figure_ms)
-                r_median, _ = _stats(readout_ms)
-                verdict = "ok" if median <= 150 else "ABOVE TARGET"
-                print(f"\nIn the browser (Voila + Chromium, page ready in {load_s:.1f} s): "
-                      f"{presses} key presses on the angle slider, one at a time")
-                print(f"  keydown -> new figure loaded: median {median:6.1f} ms, p95 {p95:6.1f} ms"
-                      f"   [{verdict}: median <= 150]")
-                print(f"  baseline, keydown -> readout text changed: median {r_median:6.1f} ms "
-                      f"(figure / readout: {median / r_median:.2f}x)")
-                _burst(page, handle)
-            finally:
-                browser.close()
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
+        with voila_server(start_seconds=60) as url, chromium() as browser:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            start = time.perf_counter()
+            page.goto(url, timeout=120_000)
+            page.locator(".hu-margin-explorer img.hu-margin-figure[src]").wait_for(
+                timeout=120_000)
+            load_s = time.perf_counter() - start
+            page.evaluate(INSTRUMENT)
+            handle = page.locator(".hu-margin-explorer .hu-slider-angle .noUi-handle")
+            handle.focus()
+            for i in range(presses):  # one at a time: wait for each new figure
+                handle.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+                page.wait_for_function(f"window.__hu.frames.length >= {i + 1}",
+                                       timeout=15_000)
+            data = page.evaluate("window.__hu")
+            figure = stats(_first_after(data["keys"], data["frames"]))
+            readout = stats(_first_after(data["keys"], data["readouts"]))
+            median, p95, r_median = figure.median, figure.p95, readout.median
+            verdict = "ok" if median <= 150 else "ABOVE TARGET"
+            print(f"\nIn the browser (Voila + Chromium, page ready in {load_s:.1f} s): "
+                  f"{presses} key presses on the angle slider, one at a time")
+            print(f"  keydown -> new figure loaded: median {median:6.1f} ms, p95 {p95:6.1f} ms"
+                  f"   [{verdict}: median <= 150]")
+            print(f"  baseline, keydown -> readout text changed: median {r_median:6.1f} ms "
+                  f"(figure / readout: {median / r_median:.2f}x)")
+            _burst(page, handle)
+    except ServerError as error:
+        sys.exit(str(error))
 
 
 def _first_after(keys: list[float], events: list[float]) -> list[float]:

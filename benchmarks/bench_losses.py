@@ -14,13 +14,12 @@ The targets hold at one thread, the default here (``--threads`` to change it). R
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
+from _timing import alternate, stats
 
 from hinge_utils.functional import hinge_loss, weston_watkins_loss
 
@@ -32,28 +31,6 @@ class Case:
     baseline: Callable[[], None]
     baseline_name: str
     target: float
-
-
-def time_once(step: Callable[[], None]) -> float:
-    start = time.perf_counter()
-    step()
-    return time.perf_counter() - start
-
-
-def median_times(case: Case, warmup: int, repeats: int) -> tuple[float, float]:
-    """Median seconds of ours and of the baseline, alternating which one runs first."""
-    for _ in range(warmup):
-        case.ours()
-        case.baseline()
-    ours, baseline = [], []
-    for repeat in range(repeats):
-        if repeat % 2 == 0:
-            ours.append(time_once(case.ours))
-            baseline.append(time_once(case.baseline))
-        else:
-            baseline.append(time_once(case.baseline))
-            ours.append(time_once(case.ours))
-    return statistics.median(ours), statistics.median(baseline)
 
 
 def weston_watkins_case(n: int, k: int, p: int = 1) -> Case:
@@ -116,7 +93,8 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for case in cases:
-        ours, baseline = median_times(case, warmup=3, repeats=repeats)
+        ours_times, baseline_times = alternate(case.ours, case.baseline, repeats, warmup=3)
+        ours, baseline = stats(ours_times).median, stats(baseline_times).median
         ratio = ours / baseline
         verdict = "ok" if ratio <= case.target else "SLOW"
         print(

@@ -23,18 +23,17 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import os
-import statistics
 import time
-from collections.abc import Callable
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
 import torch  # noqa: E402
+from _timing import alternate, stats  # noqa: E402
 
 from hinge_utils.data import make_binary_blobs  # noqa: E402
 from hinge_utils.plotting import (  # noqa: E402
@@ -70,42 +69,15 @@ def empty_figure():
     return fig
 
 
-CLOCK = time.perf_counter  # --cpu switches to time.process_time (robust on a busy machine)
-
-
-def timed(step: Callable[[], None]) -> float:
-    start = CLOCK()
-    step()
-    return (CLOCK() - start) * 1000.0
-
-
-def alternate(ours: Callable[[int], None], baseline: Callable[[int], None], count: int,
-              warmup: int = 5) -> tuple[list[float], list[float]]:
-    for i in range(warmup):
-        ours(i)
-        baseline(i)
-    ours_ms, baseline_ms = [], []
-    for i in range(count):
-        if i % 2 == 0:
-            ours_ms.append(timed(lambda i=i: ours(i)))
-            baseline_ms.append(timed(lambda i=i: baseline(i)))
-        else:
-            baseline_ms.append(timed(lambda i=i: baseline(i)))
-            ours_ms.append(timed(lambda i=i: ours(i)))
-    return ours_ms, baseline_ms
-
-
-def summary(times: list[float]) -> tuple[float, float]:
-    return statistics.median(times), float(np.percentile(times, 95))
-
-
-def report(name: str, baseline_name: str, ours: list[float], baseline: list[float],
+def report(name: str, baseline_name: str, times: tuple[list[float], list[float]],
            target: float | None) -> None:
-    (med, p95), (base_med, base_p95) = summary(ours), summary(baseline)
-    verdict = "" if target is None else ("  OK" if med < target else f"  ABOVE {target:g} ms")
-    print(f"{name:<37} median {med:6.1f} ms  p95 {p95:6.1f} ms | {baseline_name:<20} "
-          f"median {base_med:6.1f} ms  p95 {base_p95:6.1f} ms | ratio {med / base_med:4.2f}x"
-          f"{verdict}")
+    """One line: median and p95 of ours and of the baseline (from seconds, shown in ms)."""
+    ours, base = (stats(t).scaled(1e3) for t in times)
+    verdict = ("" if target is None
+               else "  OK" if ours.median < target else f"  ABOVE {target:g} ms")
+    print(f"{name:<37} median {ours.median:6.1f} ms  p95 {ours.p95:6.1f} ms | "
+          f"{baseline_name:<20} median {base.median:6.1f} ms  p95 {base.p95:6.1f} ms | "
+          f"ratio {ours.median / base.median:4.2f}x{verdict}")
 
 
 def main() -> None:
@@ -115,12 +87,11 @@ def main() -> None:
     parser.add_argument("--cpu", action="store_true",
                         help="time CPU (process) time instead of wall-clock time")
     args = parser.parse_args()
-    global CLOCK
-    CLOCK = time.process_time if args.cpu else time.perf_counter
+    clock = time.process_time if args.cpu else time.perf_counter  # CPU time: robust when busy
     redraws, renders = (40, 10) if args.quick else (200, 40)
 
     X, y = make_binary_blobs(n=args.points, separation=3.0, seed=0)
-    models = random_models(max(redraws, renders) + 10)
+    next_model = itertools.cycle(random_models(max(redraws, renders) + 10)).__next__
     print(f"explorer figure {FIGSIZE[0]:g} x {FIGSIZE[1]:g} in at {DPI} dpi, Agg, "
           f"{args.points} points, {redraws} redraws / {renders} full renders; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
@@ -133,14 +104,13 @@ def main() -> None:
             freeze_layout(fig)
             freeze_layout(empty)
 
-        def redraw(i: int, fig=fig, art=art) -> None:
-            weight, bias = models[i % len(models)]
-            update_decision_boundary(art, weight, bias)
+        def redraw(fig=fig, art=art) -> None:
+            update_decision_boundary(art, *next_model())
             fig.canvas.draw()
 
-        ours, base = alternate(redraw, lambda i, empty=empty: empty.canvas.draw(), redraws)
+        times = alternate(redraw, empty.canvas.draw, redraws, warmup=5, clock=clock)
         layout = "frozen layout" if frozen else "layout each draw"
-        report(f"update + draw, {layout}", "empty figure draw", ours, base,
+        report(f"update + draw, {layout}", "empty figure draw", times,
                TARGET_MS if frozen else None)
         plt.close(fig)
         plt.close(empty)
@@ -154,35 +124,34 @@ def main() -> None:
     fig.canvas.draw()
     background = fig.canvas.copy_from_bbox(fig.bbox)
 
-    def blit(i: int) -> None:
-        weight, bias = models[i % len(models)]
-        update_decision_boundary(art, weight, bias)
+    def blit() -> None:
+        update_decision_boundary(art, *next_model())
         fig.canvas.restore_region(background)
         renderer = fig.canvas.get_renderer()
         for artist in moving:
             if artist.get_visible():
                 artist.draw(renderer)
 
-    ours, base = alternate(blit, lambda i: empty.canvas.draw(), redraws)
-    report("update + blit", "empty figure draw", ours, base, TARGET_MS)
+    times = alternate(blit, empty.canvas.draw, redraws, warmup=5, clock=clock)
+    report("update + blit", "empty figure draw", times, TARGET_MS)
     plt.close(fig)
     plt.close(empty)
 
-    def render(i: int) -> None:
-        weight, bias = models[i % len(models)]
+    def render() -> None:
+        weight, bias = next_model()
         with style():
             new_fig, ax = plt.subplots(figsize=FIGSIZE, dpi=DPI)
             plot_decision_boundary(weight, bias, X, y, ax=ax, title="Drag w and b")
         new_fig.savefig(io.BytesIO(), format="png", dpi=DPI)
         plt.close(new_fig)
 
-    def render_empty(i: int) -> None:
+    def render_empty() -> None:
         new_fig = empty_figure()
         new_fig.savefig(io.BytesIO(), format="png", dpi=DPI)
         plt.close(new_fig)
 
-    ours, base = alternate(render, render_empty, renders, warmup=2)
-    report("full render to PNG", "empty figure to PNG", ours, base, None)
+    times = alternate(render, render_empty, renders, warmup=2, clock=clock)
+    report("full render to PNG", "empty figure to PNG", times, None)
     plt.close("all")
 
 

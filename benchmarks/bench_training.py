@@ -28,24 +28,12 @@ from collections.abc import Callable
 
 import numpy as np
 import torch
+from _timing import alternate
 from threadpoolctl import threadpool_limits
 
 from hinge_utils.data import load_digits_split, make_binary_blobs
 from hinge_utils.objectives import svm_objective
 from hinge_utils.training import train_linear_multiclass, train_linear_svm
-
-
-def alternate(ours: Callable[[], object], theirs: Callable[[], object], repeats: int):
-    """Wall times (s) of ``ours`` and ``theirs``, alternating which one runs first."""
-    ours(), theirs()  # warm-up
-    times_ours, times_theirs = [], []
-    for repeat in range(repeats):
-        order = [(ours, times_ours), (theirs, times_theirs)]
-        for step, times in order if repeat % 2 == 0 else order[::-1]:
-            start = time.perf_counter()
-            step()
-            times.append(time.perf_counter() - start)
-    return times_ours, times_theirs
 
 
 def objective_at(weight, bias, X: torch.Tensor, y: torch.Tensor, lam: float) -> float:

@@ -10,21 +10,20 @@ under 15 s, the whole collection under 90 s.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import nbformat
+from _timing import timed
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(nb: nbformat.NotebookNode, cwd: Path) -> float:
-    start = time.perf_counter()
+    """Seconds to execute ``nb`` in a fresh kernel, kernel start included."""
     resources = {"metadata": {"path": cwd}}
     client = NotebookClient(nb, timeout=120, kernel_name="python3", resources=resources)
-    client.execute()
-    return time.perf_counter() - start
+    return timed(client.execute)
 
 
 def main(paths: list[str]) -> None:

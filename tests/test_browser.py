@@ -1,7 +1,8 @@
 """The explorer lesson as the classroom app: Voila serves it, a real Chromium moves a slider.
 
 The test starts Voila exactly as ``make explore`` does (``hinge_utils.widgets.app``) on a free
-port of 127.0.0.1 with a fresh token, drives Debian's ``chromium`` through Playwright, moves
+port of 127.0.0.1 with a fresh token, drives Debian's ``chromium`` through Playwright (both
+launched by ``benchmarks/_voila.py``, which ``bench_explorer.py`` uses too), moves
 sliders with the keyboard, and waits for the exact readout text, then for a new figure image and
 the caption that names its state (waiting only for "something changed" would race: the readouts
 are updated before the figure). It saves a screenshot in the test's tmp dir.
@@ -15,11 +16,7 @@ from __future__ import annotations
 
 import math
 import os
-import secrets
-import signal
-import socket
-import subprocess
-import time
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -29,32 +26,17 @@ import pytest
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "08_margin_explorer.ipynb"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # needed as root in a container
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SERVER_START_SECONDS = 60
+sys.path.insert(0, str(ROOT / "benchmarks"))  # the launcher shared with bench_explorer.py
+
+from _voila import EXPLORER_NOTEBOOK, chromium, missing_browser_stack, voila_server  # noqa: E402
+
 PAGE_TIMEOUT_MS = 60_000  # the page appears once the whole notebook has run in its kernel
 UPDATE_TIMEOUT_MS = 15_000
 
 
 def _require_browser_stack() -> None:
     """Skip without Chromium, Voila or Playwright, with the fix; in CI (CI=true) fail instead."""
-    import importlib.util
-
-    missing = []
-    if not CHROMIUM.exists():
-        missing.append(f"{CHROMIUM} (Debian's browser: apt-get install -y chromium)")
-    for module in ("voila", "playwright"):
-        if importlib.util.find_spec(module) is None:
-            missing.append(f"the Python package {module} (make venv installs it)")
+    missing = missing_browser_stack()
     if not missing:
         return
     reason = "browser test needs " + " and ".join(missing)
@@ -63,73 +45,19 @@ def _require_browser_stack() -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Stop the server and everything it started (its kernels): the whole process group."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=15)
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Voila serving the explorer lesson; yields the URL with the token."""
     _require_browser_stack()
-    from hinge_utils.widgets.app import voila_command
-
-    port, token = _free_port(), secrets.token_hex(16)
     log_path = tmp_path_factory.mktemp("voila") / "voila.log"
-    command = voila_command(NOTEBOOK, port=port, token=token, open_browser=False)
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"voila exited with {process.returncode}:\n{log_path.read_text()}")
-            try:  # without the token the server must refuse (redirect to its login page)
-                urllib.request.urlopen(urllib.request.Request(base + "/", method="HEAD"), timeout=2)
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"voila did not answer within {SERVER_START_SECONDS} s:\n"
-                        f"{log_path.read_text()}"
-                    )
-                time.sleep(0.2)
-            else:
-                break
-        yield f"{base}/?token={token}"
-    finally:
-        _stop(process)
+    with voila_server(EXPLORER_NOTEBOOK, log_path=log_path, start_seconds=60) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(app_url: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")
