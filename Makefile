@@ -83,10 +83,14 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_explorer.py
 	$(BIN)/python benchmarks/time_notebooks.py
 
-# Re-pin: resolve pyproject.toml afresh in a scratch venv and write the exact versions.
+# Re-pin: resolve pyproject.toml afresh in a scratch venv and write the exact versions. Torch is
+# the exception: it stays at the version the constraints pin (the one place it is written; edit
+# that line to move it, and environment.yml's pytorch-cpu with it: tests/test_project.py checks).
+TORCH_PIN = $(shell grep '^torch==' requirements/constraints.txt)
 lock:
+	@test -n "$(TORCH_PIN)" || { echo "lock: no 'torch==X.Y.Z' line in requirements/constraints.txt"; exit 1; }
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip install --quiet 'torch==2.13.0' -e '.[lab,test]'
+	.venv-lock/bin/python -m pip install --quiet '$(TORCH_PIN)' -e '.[lab,test]'
 	{ head -2 requirements/constraints.txt; .venv-lock/bin/python -m pip freeze --exclude-editable | sed 's/+cpu$$//'; } > requirements/constraints.tmp
 	mv requirements/constraints.tmp requirements/constraints.txt && rm -rf .venv-lock
 

@@ -205,8 +205,8 @@ def test_landing_page_shows_each_lessons_title(site: Path) -> None:
         ]
         first = markdown[0].source if markdown else ""
         titles = [line[2:].strip() for line in first.splitlines() if line.startswith("# ")]
-        if titles:
-            assert titles[0] in landing.text, notebook.name
+        assert titles, f"{notebook.name}: its first markdown cell needs a '# Lesson N: ...' title"
+        assert titles[0] in landing.text, notebook.name
 
 
 def test_every_image_referenced_exists(lesson: tuple[Path, Page]) -> None:

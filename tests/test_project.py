@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import re
+import shlex
+import shutil
 import subprocess
 import sys
+import time
 import tomllib
+import urllib.error
+import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
 from packaging.requirements import Requirement
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))  # the server launcher shared with the benchmarks
+
+from _voila import free_port, serve  # noqa: E402
+
 # conda-forge names for the PyPI distributions that are packaged under another name.
 CONDA_TO_PYPI = {"pytorch-cpu": "torch", "matplotlib-base": "matplotlib"}
 
@@ -28,7 +39,8 @@ def _pyproject_requirements() -> dict[str, Requirement]:
     return {Requirement(r).name.lower(): Requirement(r) for r in reqs}
 
 
-def _conda_requirements() -> tuple[dict[str, str], list]:
+def _conda_packages() -> tuple[dict[str, str], list]:
+    """environment.yml's conda packages under their conda names (name -> spec), and its pip list."""
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda, pip_section = {}, []
     for dep in env["dependencies"]:
@@ -36,8 +48,37 @@ def _conda_requirements() -> tuple[dict[str, str], list]:
             pip_section.extend(dep["pip"])
             continue
         name, spec = re.match(r"^([A-Za-z0-9_.\-]+)\s*(.*)$", dep).groups()
-        conda[CONDA_TO_PYPI.get(name, name).lower()] = spec
+        conda[name.lower()] = spec
     return conda, pip_section
+
+
+def _conda_requirements() -> tuple[dict[str, str], list]:
+    """The same, under the PyPI names of pyproject.toml."""
+    conda, pip_section = _conda_packages()
+    return {CONDA_TO_PYPI.get(name, name): spec for name, spec in conda.items()}, pip_section
+
+
+def _constraints() -> dict[str, str]:
+    """requirements/constraints.txt: normalised distribution name -> pinned version."""
+    pinned = {}
+    for line in (ROOT / "requirements" / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pinned[name.lower().replace("_", "-")] = version
+    return pinned
+
+
+def _conda_pin_admits(spec: str, version: str) -> bool:
+    """Whether a conda pin ``=X.Y`` (X.Y.*) or ``==X.Y.Z`` (exactly) admits ``version``."""
+    match = re.fullmatch(r"(==?)\s*(\d+(?:\.\d+)*)", spec)
+    if match is None:
+        return False
+    operator, pin = match.groups()
+    wanted, release = Version(pin).release, Version(version).release
+    if operator == "=":
+        return release[: len(wanted)] == wanted
+    width = max(len(wanted), len(release))
+    return wanted + (0,) * (width - len(wanted)) == release + (0,) * (width - len(release))
 
 
 def test_environment_yml_and_pyproject_list_the_same_dependencies():
@@ -59,13 +100,18 @@ def test_environment_yml_versions_match_pyproject_lower_bounds():
 
 
 def test_conda_uses_the_cpu_torch_pinned_in_the_constraints():
-    conda, _ = _conda_requirements()
-    assert "torch" in conda
-    env_text = (ROOT / "environment.yml").read_text()
-    cpu_torch = re.search(r"^\s*- pytorch-cpu=2\.13\s*$", env_text, re.M)
-    assert cpu_torch, "use conda-forge's pytorch-cpu"
-    constraints = (ROOT / "requirements" / "constraints.txt").read_text()
-    assert re.search(r"^torch==2\.13\.0$", constraints, re.M)
+    # requirements/constraints.txt is where torch's version is written; conda cannot read it, so
+    # environment.yml repeats it, and this is what keeps the two from drifting apart.
+    conda, _ = _conda_packages()
+    assert "pytorch-cpu" in conda and "pytorch" not in conda, (
+        "use conda-forge's pytorch-cpu, not pytorch (a multi-GB CUDA build)"
+    )
+    pinned = _constraints()["torch"]
+    spec = conda["pytorch-cpu"]
+    assert _conda_pin_admits(spec, pinned), (
+        f"environment.yml pins pytorch-cpu{spec} but requirements/constraints.txt has "
+        f"torch=={pinned}: write pytorch-cpu={'.'.join(map(str, Version(pinned).release[:2]))}"
+    )
 
 
 def test_environment_yml_installs_hinge_utils_itself():
@@ -74,11 +120,7 @@ def test_environment_yml_installs_hinge_utils_itself():
 
 
 def test_every_direct_dependency_is_pinned_in_the_constraints():
-    pinned = {}
-    for line in (ROOT / "requirements" / "constraints.txt").read_text().splitlines():
-        if line and not line.startswith("#"):
-            name, version = line.split("==")
-            pinned[name.lower().replace("_", "-")] = version
+    pinned = _constraints()
     missing = [n for n in _pyproject_requirements() if n.replace("_", "-") not in pinned]
     assert not missing, f"not pinned in requirements/constraints.txt: {missing}: run make lock"
 
@@ -92,22 +134,75 @@ def test_import_is_light():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_readme_leads_with_the_two_commands():
-    readme = (ROOT / "README.md").read_text()
-    assert re.search(r"^\s*make lab\s*$", readme, re.M)
-    assert re.search(r"^\s*make test\s*$", readme, re.M)
+def _make_commands(text: str) -> set[str]:
+    """The targets of every ``make <target>`` a document shows (in code spans or blocks)."""
+    return set(re.findall(r"(?:^ {4}|`)make ([a-z][\w-]*)", text, re.M))
 
 
-def test_lab_listens_on_loopback_with_token_auth():
-    makefile = (ROOT / "Makefile").read_text()
-    lab = makefile.split("\nlab:")[1].split("\n\n")[0]
-    assert "--ServerApp.ip=127.0.0.1" in lab
-    assert "token=''" not in lab and 'token=""' not in lab and "disable_check_xsrf" not in lab
-    assert "--allow-root" not in lab.replace("$(ROOT_FLAG)", ""), "--allow-root only for root"
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not on PATH")
+@pytest.mark.parametrize("document", ["README.md", "CONTRIBUTING.md"])
+def test_every_make_command_the_docs_show_is_a_target(document):
+    path = ROOT / document
+    if not path.exists():
+        pytest.skip(f"no {document}")
+    targets = _make_commands(path.read_text())
+    assert targets, f"{document} shows no make command"
+    for target in sorted(targets):  # -n: print the recipe, run nothing
+        done = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, f"{document} shows `make {target}`: {done.stderr.strip()}"
 
 
-def test_ci_runs_the_readme_test_command():
-    assert "make test" in (ROOT / ".ci" / "run").read_text()
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses (hex, as in /proc/net/tcp*) of the sockets listening on ``port``."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not Path(table).exists():
+            continue
+        for row in Path(table).read_text().splitlines()[1:]:
+            local, state = row.split()[1], row.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
+LOOPBACK = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1 and ::1
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's /proc/net/tcp")
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not on PATH")
+def test_make_lab_listens_on_loopback_only_and_asks_for_a_token(tmp_path):
+    # The command `make lab` runs (make -n prints it), started here on a free port.
+    dry_run = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout
+    (line,) = [line for line in dry_run.splitlines() if re.search(r"jupyter\S* lab\b", line)]
+    program, *arguments = shlex.split(line)
+    assert Path(program).name == "jupyter", line
+    pytest.importorskip("jupyterlab", reason="JupyterLab is not installed (the lab extra)")
+    port = free_port()  # the Makefile's arguments, run by this Python's jupyter
+    command = [sys.executable, "-m", "jupyter", *arguments, "--no-browser",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
+    log = tmp_path / "lab.log"
+    with serve("jupyter lab", command, port, log, start_seconds=60) as base:
+        listening = _listening_addresses(port)
+        assert listening and listening <= LOOPBACK, f"listens on {listening} (hex), not loopback"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(base + "/api/status", timeout=10)
+        assert refused.value.code == 403
+        deadline = time.monotonic() + 10
+        while not (token := re.search(r"[?&]token=([0-9a-f]+)", log.read_text())):
+            assert time.monotonic() < deadline, f"no token in the printed URL:\n{log.read_text()}"
+            time.sleep(0.2)
+        with urllib.request.urlopen(f"{base}/api/status?token={token[1]}", timeout=10) as ok:
+            assert ok.status == 200
+
+
+def test_ci_runs_the_readme_test_commands():
+    # Command lines of .ci/run, comments dropped: `make test` then `make test-numerics`.
+    commands = [shlex.split(line, comments=True) for line in
+                (ROOT / ".ci" / "run").read_text().splitlines()]
+    makes = [words for words in commands if words[:1] == ["make"]]
+    assert makes == [["make", "test"], ["make", "test-numerics"]], makes
 
 
 def test_the_built_wheel_holds_every_subpackage(tmp_path):
@@ -148,7 +243,9 @@ def test_the_library_itself_needs_no_lab_or_test_package():
     # What `pip install hinge_utils` brings must be enough to import every subpackage.
     project = _pyproject()["project"]
     runtime = {Requirement(r).name.lower() for r in project["dependencies"]}
-    assert runtime == {"torch", "numpy", "matplotlib", "ipywidgets", "scikit-learn"}
+    extras = {Requirement(r).name.lower()
+              for reqs in project["optional-dependencies"].values() for r in reqs}
+    assert not runtime & extras, f"lab or test packages among the runtime ones: {runtime & extras}"
     import ast
 
     imported = set()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 from test_docs import (
     NOTEBOOKS,
@@ -57,12 +58,17 @@ def test_each_lesson_deck_has_more_than_a_handful_of_slides(decks: Path, noteboo
 def test_speaker_notes_reach_the_decks(decks: Path) -> None:
     if not LESSONS:
         pytest.skip("no numbered lesson notebooks yet")
-    with_notes = [
-        notebook.name
-        for notebook in LESSONS
-        if '<aside class="notes">' in _deck(decks, notebook).read_text(encoding="utf-8")
-    ]
-    assert with_notes, "no deck has speaker notes: put long prose in cells of slide_type 'notes'"
+    counts = {}  # lesson -> (cells of slide_type 'notes', speaker-note blocks in its deck)
+    for notebook in LESSONS:
+        cells = nbformat.read(notebook, as_version=4).cells
+        notes = sum(c.metadata.get("slideshow", {}).get("slide_type") == "notes" for c in cells)
+        html = _deck(decks, notebook).read_text(encoding="utf-8")
+        counts[notebook.name] = (notes, html.count('<aside class="notes">'))
+    assert any(notes for notes, _ in counts.values()), (
+        "no lesson has speaker notes: put long prose in cells of slide_type 'notes'"
+    )
+    lost = {name: pair for name, pair in counts.items() if pair[0] != pair[1]}
+    assert not lost, f"(notes cells, <aside class='notes'> in the deck) differ: {lost}"
 
 
 def test_reveal_and_friends_are_served_locally(decks: Path) -> None:
