@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from hinge_utils.margins import _check_features
+from hinge_utils._validation import check_features
 from hinge_utils.training import LinearSVMResult, train_linear_svm
 
 __all__ = [
@@ -235,7 +235,7 @@ def out_of_fold_scores(X: Tensor, y: Tensor, lam: float = 0.01, folds: int = 5) 
         >>> # the SVM on all six points (w = 1, b = 0) scores the points on its margin +-1, a
         >>> # model that never saw them only +-1/3: in-sample scores overstate the certainty
     """
-    X = _check_features(X)
+    X = check_features(X)
     y = _check_labels(y, X.shape[0], "row of X")
     lam = _check_lam(lam, "lam", "lam=0.01")
     parts = interleaved_folds(X.shape[0], folds)
@@ -340,7 +340,7 @@ def cross_val_platt(
         >>> p.shape, bool(((p > 0) & (p < 1)).all())
         (torch.Size([3]), True)
     """
-    X = _check_features(X)
+    X = check_features(X)
     y = _check_labels(y, X.shape[0], "row of X")
     lam = _check_lam(lam, "lam", "lam=0.01")
     platt_lam = _check_lam(platt_lam, "platt_lam", "platt_lam=1e-4")

@@ -109,6 +109,7 @@ __all__ = [
     "functional_margin",
     "multiclass_margin",
     "hinge_loss",
+    "one_vs_rest_loss",
     "hinge_subgradient",
     "squared_hinge_loss",
     "weston_watkins_loss",
@@ -595,4 +596,62 @@ def crammer_singer_loss(
     true_score = scores.gather(1, index).squeeze(1)
     best_rival = scores.scatter(1, index, float("-inf")).amax(dim=1)
     per_sample = F.relu(best_rival - true_score + margin)  # relu: gradient 0 at the kink
+    return reduce_loss(per_sample, reduction)
+
+
+# ---------------------------------------------------------------------------------------------
+# One-vs-rest: one binary hinge per class
+# ---------------------------------------------------------------------------------------------
+
+
+def one_vs_rest_loss(
+    scores: torch.Tensor,
+    targets: torch.Tensor,
+    margin: float | torch.Tensor = 1.0,
+    reduction: str = "mean",
+    *,
+    validate_args: bool = True,
+) -> torch.Tensor:
+    r"""One-vs-rest multi-class hinge: every score is its own binary classifier, "class k or not".
+
+    .. math::
+        \ell_n = \sum_{k=1}^{K} \max\bigl(0,\; \Delta - t_{nk}\, s_{nk}\bigr),
+        \qquad t_{nk} = \begin{cases} +1 & k = c_n \\ -1 & k \ne c_n \end{cases}
+
+    The sum of :math:`K` binary hinges, one per class; minimising it trains :math:`K`
+    independent binary SVMs, which is what scikit-learn's ``LinearSVC`` does for more than two
+    classes (``multi_class='ovr'``, its default). Unlike Weston-Watkins and Crammer-Singer, no
+    term compares two classes' scores. The gradient of a term is 0 at its kink.
+
+    Args:
+        scores: raw class scores :math:`s`, floating point.
+        targets: class indices :math:`c` in :math:`[0, K)`, any integer dtype.
+        margin: :math:`\Delta`, a number or a 0-d tensor. Default: 1.0.
+        reduction: ``'mean'`` | ``'sum'`` | ``'none'``. Default: ``'mean'``.
+        validate_args: check shapes, dtypes and target range. Default: True.
+
+    Shape:
+        - scores: :math:`(N, K)` with :math:`K \ge 2`; targets: :math:`(N)`.
+        - Output: scalar; :math:`(N)` for ``reduction='none'``. Same dtype as ``scores``.
+
+    Example::
+
+        >>> s = torch.tensor([[2.0, 0.5, -1.0]])
+        >>> # t = (+1, -1, -1): [1 - 2]_+ + [1 + 0.5]_+ + [1 - 1]_+ = 0 + 1.5 + 0
+        >>> one_vs_rest_loss(s, torch.tensor([0]))
+        tensor(1.5000)
+    """
+    device = _autocast_device(scores)
+    if device is not None:  # torch's fp32 autocast policy for losses
+        with torch.autocast(device, enabled=False):
+            return one_vs_rest_loss(
+                _float32_policy(scores), targets, margin, reduction, validate_args=validate_args
+            )
+    margin = margin_as_float(margin)
+    check_reduction(reduction)
+    if validate_args:
+        validate_class_inputs(scores, targets)
+    index = targets.long().unsqueeze(1)
+    signs = torch.full_like(scores, -1.0).scatter_(1, index, 1.0)
+    per_sample = F.relu(margin - signs * scores).sum(dim=1)
     return reduce_loss(per_sample, reduction)

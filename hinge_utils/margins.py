@@ -18,13 +18,15 @@ count here goes through one function, :func:`margin_position`, with one toleranc
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import torch
 from torch import Tensor
 
-from hinge_utils._validation import check_binary_targets, margin_as_float
+from hinge_utils._validation import (
+    Real,
+    check_linear_model,
+    check_linear_weight,
+    margin_as_float,
+)
 from hinge_utils.functional import functional_margin
 
 __all__ = [
@@ -46,122 +48,6 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 # Checks for a linear model (weight, bias) and a data set (X, y); shared with the trainers
 # ---------------------------------------------------------------------------------------------
-
-
-def _check_weight(weight: object) -> Tensor:
-    """Raise unless ``weight`` is a floating tensor of shape ``(D,)``."""
-    if not isinstance(weight, Tensor):
-        raise TypeError(
-            f"weight must be a torch.Tensor of shape (D,); got {type(weight).__name__}: "
-            "use torch.as_tensor(weight, dtype=torch.float32)"
-        )
-    if not weight.is_floating_point():
-        raise TypeError(f"weight must be floating point; got dtype {weight.dtype}: use .float()")
-    if weight.ndim != 1:
-        fix = (
-            "for an nn.Linear(D, 1) pass model.weight.squeeze(0)"
-            if weight.ndim == 2 and weight.shape[0] == 1
-            else "use weight.reshape(-1)"
-        )
-        raise ValueError(f"weight must be 1-D, shape (D,); got shape {tuple(weight.shape)}: {fix}")
-    return weight
-
-
-def _check_bias(bias: object, weight: Tensor) -> Tensor | float:
-    """Raise unless ``bias`` is a real number or a 0-d floating tensor like ``weight``."""
-    if isinstance(bias, Tensor):
-        if bias.ndim != 0:
-            fix = (
-                "for an nn.Linear(D, 1) pass model.bias.squeeze(0)"
-                if bias.shape == (1,)
-                else "pass one number"
-            )
-            raise ValueError(f"bias must be a scalar (0-d); got shape {tuple(bias.shape)}: {fix}")
-        if bias.dtype == torch.bool or bias.is_complex():
-            raise TypeError(
-                f"bias must be a real number or a 0-d real tensor; got dtype {bias.dtype}: "
-                "pass e.g. bias=0.0"
-            )
-        # A 0-d bias of another dtype promotes as torch promotes a 0-d tensor: like a Python
-        # number (float64 weights with a float32 bias give float64 scores).
-        return bias
-    if isinstance(bias, bool) or not isinstance(bias, numbers.Real):
-        raise TypeError(
-            f"bias must be a real number or a 0-d tensor; got {type(bias).__name__}: "
-            "pass e.g. bias=0.0"
-        )
-    return float(bias)
-
-
-def _check_features(X: object, name: str = "X") -> Tensor:
-    """Raise unless ``X`` is a floating tensor of shape ``(N, D)``."""
-    if not isinstance(X, Tensor):
-        raise TypeError(
-            f"{name} must be a torch.Tensor of shape (N, D); got {type(X).__name__}: "
-            f"use torch.as_tensor({name}, dtype=torch.float32)"
-        )
-    if not X.is_floating_point():
-        raise TypeError(f"{name} must be floating point; got dtype {X.dtype}: use {name}.float()")
-    if X.ndim != 2:
-        fix = (
-            f"for one feature per sample use {name}.reshape(-1, 1); "
-            f"for a single sample use {name}.reshape(1, -1)"
-            if X.ndim == 1
-            else f"use {name}.reshape(len({name}), -1)"
-        )
-        raise ValueError(
-            f"{name} must be 2-D, shape (N, D): one row per sample; got shape "
-            f"{tuple(X.shape)}: {fix}"
-        )
-    return X
-
-
-def _check_binary_labels(y: object, X: Tensor) -> Tensor:
-    """Raise unless ``y`` is a tensor of shape ``(N,)`` with values in {-1, +1}."""
-    if not isinstance(y, Tensor):
-        raise TypeError(
-            f"y must be a torch.Tensor of shape (N,); got {type(y).__name__}: "
-            "use torch.as_tensor(y)"
-        )
-    if y.ndim != 1 or y.shape[0] != X.shape[0]:
-        fix = "use y.reshape(-1)" if y.numel() == X.shape[0] else "pass one label per row of X"
-        raise ValueError(
-            f"y must have shape (N,) = ({X.shape[0]},), one label per row of X; got shape "
-            f"{tuple(y.shape)}: {fix}"
-        )
-    if y.device != X.device:
-        raise ValueError(f"y is on {y.device} but X is on {X.device}: use y.to(X.device)")
-    check_binary_targets(y)
-    return y
-
-
-def _check_linear_model(weight: object, bias: object, X: object, y: object) -> None:
-    """All checks for a linear model ``(weight (D,), bias)`` applied to data ``(X (N, D), y)``."""
-    weight = _check_weight(weight)
-    _check_bias(bias, weight)
-    X = _check_features(X)
-    if X.shape[1] != weight.shape[0]:
-        raise ValueError(
-            f"weight has {weight.shape[0]} entries but X has {X.shape[1]} features (columns): "
-            "pass one weight per column of X"
-        )
-    if X.dtype != weight.dtype:
-        raise TypeError(
-            f"X has dtype {X.dtype} but weight has dtype {weight.dtype}: use X.to(weight.dtype)"
-        )
-    if X.device != weight.device:
-        raise ValueError(
-            f"X is on {X.device} but weight is on {weight.device}: use X.to(weight.device)"
-        )
-    _check_binary_labels(y, X)
-
-
-def _check_tolerance(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {type(value).__name__}")
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be finite and >= 0; got {value!r}: pass e.g. {name}=1e-4")
-    return float(value)
 
 
 def safe_norm(weight: Tensor) -> Tensor:
@@ -239,7 +125,7 @@ def geometric_margin(weight: Tensor, bias: Tensor | float, X: Tensor, y: Tensor)
         >>> geometric_margin(w, b, X, y)
         tensor([ 4., -1.])
     """
-    _check_linear_model(weight, bias, X, y)
+    check_linear_model(weight, bias, X, y)
     norm = _check_nonzero_norm(weight, "the geometric margin")
     scores = X @ weight + bias
     return functional_margin(scores, y, validate_args=False) / norm
@@ -265,7 +151,7 @@ def margin_width(weight: Tensor) -> Tensor:
         >>> margin_width(torch.tensor([3.0, 4.0]))  # 2 / sqrt(9 + 16) = 2 / 5
         tensor(0.4000)
     """
-    weight = _check_weight(weight)
+    weight = check_linear_weight(weight)
     if bool(torch.isnan(weight).any()):
         raise ValueError("weight contains NaN, so the margin width is NaN: check the training run")
     norm = safe_norm(weight)
@@ -301,8 +187,8 @@ def margin_tolerance(
         0.000101
     """
     margin = margin_as_float(margin)
-    rtol = _check_tolerance(rtol, "rtol")
-    atol = _check_tolerance(atol, "atol")
+    rtol = Real(0.0, example="rtol=1e-4")(rtol, "rtol")
+    atol = Real(0.0, example="atol=1e-4")(atol, "atol")
     return atol + rtol * abs(margin)
 
 

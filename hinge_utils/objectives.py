@@ -33,21 +33,20 @@ cross-entropy.
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 
-from hinge_utils.functional import (
-    crammer_singer_loss,
-    functional_margin,
-    hinge_loss,
-    squared_hinge_loss,
-    weston_watkins_loss,
+from hinge_utils._validation import (
+    Flag,
+    OneOf,
+    Real,
+    check_class_labels,
+    check_features,
+    check_linear_model,
+    check_parameters,
 )
-from hinge_utils.margins import _check_features, _check_linear_model
+from hinge_utils.functional import functional_margin
+from hinge_utils.losses import binary_loss, multiclass_loss, trainable_binary, trainable_multiclass
 
 __all__ = [
     "BINARY_LOSSES",
@@ -56,62 +55,26 @@ __all__ = [
     "svm_objective",
 ]
 
-#: Losses accepted by :func:`svm_objective` and :func:`hinge_utils.training.train_linear_svm`.
-BINARY_LOSSES = ("hinge", "squared_hinge", "logistic")
+#: Losses accepted by :func:`svm_objective` and :func:`hinge_utils.training.train_linear_svm`
+#: (those of the registry :mod:`hinge_utils.losses` with an exact solver).
+BINARY_LOSSES = trainable_binary()
 #: Losses accepted by :func:`multiclass_objective` and ``train_linear_multiclass``.
-MULTICLASS_LOSSES = ("weston_watkins", "crammer_singer", "cross_entropy")
+MULTICLASS_LOSSES = trainable_multiclass()
+
+_BINARY_PARAMETERS = {
+    "lam": Real(0.0, example="lam=0.01 (lam = 1 / (N * C) for scikit-learn's C)"),
+    "loss": OneOf(BINARY_LOSSES),
+    "regularize_bias": Flag(),
+}
+_MULTICLASS_PARAMETERS = _BINARY_PARAMETERS | {"loss": OneOf(MULTICLASS_LOSSES)}
 
 
-# ---------------------------------------------------------------------------------------------
-# Argument checks
-# ---------------------------------------------------------------------------------------------
+def binary_data_loss(scores: Tensor, y: Tensor, loss: str) -> Tensor:
+    """Mean of the registry's ``loss`` of the margins ``y * scores``, for validated inputs."""
+    return binary_loss(loss).fn(functional_margin(scores, y, validate_args=False)).mean()
 
 
-def _check_lam(lam: object, *, allow_zero: bool) -> float:
-    """Return ``lam`` as a float; raise unless finite and > 0 (or >= 0 with ``allow_zero``)."""
-    if isinstance(lam, bool) or not isinstance(lam, numbers.Real):
-        raise TypeError(
-            f"lam must be a real number; got {type(lam).__name__}: pass e.g. lam=0.01 "
-            "(lam = 1 / (N * C) for scikit-learn's C)"
-        )
-    value = float(lam)
-    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(
-            f"lam must be finite and {bound}; got {lam!r}: pass e.g. lam=0.01 "
-            "(lam = 1 / (N * C) for scikit-learn's C; lam = weight_decay for optim.SGD)"
-        )
-    return value
-
-
-def _check_loss_name(loss: object, choices: tuple[str, ...]) -> str:
-    if not isinstance(loss, str) or loss not in choices:
-        options = ", ".join(repr(c) for c in choices)
-        raise ValueError(f"loss must be one of {options}; got {loss!r}")
-    return loss
-
-
-def _check_flag(value: object, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False; got {type(value).__name__} {value!r}")
-    return value
-
-
-# ---------------------------------------------------------------------------------------------
-# Binary objective
-# ---------------------------------------------------------------------------------------------
-
-
-def _binary_data_loss(scores: Tensor, y: Tensor, loss: str) -> Tensor:
-    """Mean of ``loss`` over the samples, for validated inputs."""
-    if loss == "hinge":
-        return hinge_loss(scores, y, validate_args=False)
-    if loss == "squared_hinge":
-        return squared_hinge_loss(scores, y, validate_args=False)
-    return F.softplus(-functional_margin(scores, y, validate_args=False)).mean()
-
-
-def _penalty(weight: Tensor, bias: Tensor | float, lam: float, regularize_bias: bool) -> Tensor:
+def l2_penalty(weight: Tensor, bias: Tensor | float, lam: float, regularize_bias: bool) -> Tensor:
     """``lam / 2 * (||weight||^2 [+ ||bias||^2])``."""
     penalty = weight.square().sum()
     if regularize_bias:
@@ -167,12 +130,14 @@ def svm_objective(
         >>> svm_objective(w, b, X, y, lam=0.1, loss="squared_hinge")
         tensor(0.1750)
     """
-    _check_linear_model(weight, bias, X, y)
-    lam = _check_lam(lam, allow_zero=True)
-    loss = _check_loss_name(loss, BINARY_LOSSES)
-    regularize_bias = _check_flag(regularize_bias, "regularize_bias")
+    check_linear_model(weight, bias, X, y)
+    params = check_parameters(
+        _BINARY_PARAMETERS, lam=lam, loss=loss, regularize_bias=regularize_bias
+    )
     scores = X @ weight + bias
-    return _binary_data_loss(scores, y, loss) + _penalty(weight, bias, lam, regularize_bias)
+    return binary_data_loss(scores, y, loss) + l2_penalty(
+        weight, bias, params["lam"], regularize_bias
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,13 +145,9 @@ def svm_objective(
 # ---------------------------------------------------------------------------------------------
 
 
-def _multiclass_data_loss(scores: Tensor, y: Tensor, loss: str) -> Tensor:
-    """Mean of ``loss`` over the samples, for validated inputs."""
-    if loss == "weston_watkins":
-        return weston_watkins_loss(scores, y, validate_args=False)
-    if loss == "crammer_singer":
-        return crammer_singer_loss(scores, y, validate_args=False)
-    return F.cross_entropy(scores, y)
+def multiclass_data_loss(scores: Tensor, y: Tensor, loss: str) -> Tensor:
+    """Mean of the registry's multi-class ``loss`` over the samples."""
+    return multiclass_loss(loss)(scores, y)
 
 
 def _check_multiclass_model(weight: object, bias: object, X: object, y: object) -> None:
@@ -209,7 +170,7 @@ def _check_multiclass_model(weight: object, bias: object, X: object, y: object) 
             f"bias must have shape (K,) = ({num_classes},), one entry per row of weight; "
             f"got shape {tuple(bias.shape)}: for an nn.Linear(D, K) pass model.bias"
         )
-    X = _check_features(X)
+    X = check_features(X)
     if X.shape[1] != dim:
         raise ValueError(
             f"X has {X.shape[1]} columns but weight has D = {dim}: pass one weight column per "
@@ -221,31 +182,7 @@ def _check_multiclass_model(weight: object, bias: object, X: object, y: object) 
                 f"{name} has dtype {value.dtype} but weight has dtype {weight.dtype}: "
                 f"use {name}.to(weight.dtype)"
             )
-    _check_class_labels(y, X, num_classes)
-
-
-def _check_class_labels(y: object, X: Tensor, num_classes: int) -> Tensor:
-    """Raise unless ``y`` holds one integer class index in ``[0, K)`` per row of ``X``."""
-    if not isinstance(y, Tensor):
-        raise TypeError(
-            f"y must be a torch.Tensor of class indices; got {type(y).__name__}: "
-            "use torch.as_tensor(y, dtype=torch.long)"
-        )
-    if y.dtype == torch.bool or y.is_floating_point() or y.is_complex():
-        raise TypeError(f"y must hold integer class indices; got dtype {y.dtype}: use y.long()")
-    if y.shape != (X.shape[0],):
-        raise ValueError(
-            f"y must have shape (N,) = ({X.shape[0]},), one class index per row of X; "
-            f"got shape {tuple(y.shape)}: use y.reshape(-1)"
-        )
-    if y.device != X.device:
-        raise ValueError(f"y is on {y.device} but X is on {X.device}: use y.to(X.device)")
-    if y.numel() and bool((y.min() < 0) | (y.max() >= num_classes)):
-        raise ValueError(
-            f"y must be in [0, K) = [0, {num_classes}); got min {int(y.min())}, max "
-            f"{int(y.max())}: class indices start at 0 (for labels 1..K use y - 1)"
-        )
-    return y
+    check_class_labels(y, X, num_classes)
 
 
 def multiclass_objective(
@@ -294,36 +231,9 @@ def multiclass_objective(
         tensor(0.1000)
     """
     _check_multiclass_model(weight, bias, X, y)
-    lam = _check_lam(lam, allow_zero=True)
-    loss = _check_loss_name(loss, MULTICLASS_LOSSES)
-    regularize_bias = _check_flag(regularize_bias, "regularize_bias")
+    params = check_parameters(
+        _MULTICLASS_PARAMETERS, lam=lam, loss=loss, regularize_bias=regularize_bias
+    )
+    lam = params["lam"]
     scores = X @ weight.T + bias
-    return _multiclass_data_loss(scores, y, loss) + _penalty(weight, bias, lam, regularize_bias)
-
-
-# ---------------------------------------------------------------------------------------------
-# Smoothed multi-class hinges: surrogates the multi-class trainer minimises on its way down
-# ---------------------------------------------------------------------------------------------
-
-
-def _smoothed_multiclass_hinge(scores: Tensor, y: Tensor, loss: str, width: float) -> Tensor:
-    r"""A smooth stand-in for a multi-class hinge that tends to it as ``width`` :math:`h \to 0`.
-
-    With :math:`\delta_k = s_k - s_c + 1` for :math:`k \ne c` and :math:`\delta_c = 0`:
-
-    * Weston-Watkins: each :math:`\max(0, \delta_k)` is replaced by its Huber smoothing
-      (:math:`\delta^2 / 2h` on :math:`[0, h]`, :math:`\delta - h/2` above), at most
-      :math:`h/2` below it; the sum is at most :math:`(K - 1) h / 2` below the loss.
-    * Crammer-Singer: :math:`\max_k \delta_k` (which includes the 0 of the true class) is
-      replaced by :math:`h \log\sum_k e^{\delta_k / h}`, at most :math:`h \log K` above it.
-
-    Both are twice differentiable almost everywhere (second derivative :math:`\propto 1/h`), so
-    Newton's method makes fast progress on them, unlike on the kinked hinges themselves.
-    """
-    index = y.unsqueeze(1)
-    delta = (scores - scores.gather(1, index) + 1.0).scatter(1, index, 0.0)
-    if loss == "crammer_singer":
-        return (width * torch.logsumexp(delta / width, dim=1)).mean()
-    positive = delta.clamp(min=0)
-    huber = torch.where(positive < width, positive.square() / (2 * width), positive - width / 2)
-    return huber.scatter(1, index, 0.0).sum(1).mean()
+    return multiclass_data_loss(scores, y, loss) + l2_penalty(weight, bias, lam, regularize_bias)

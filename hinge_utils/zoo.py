@@ -15,27 +15,30 @@ Convention at kinks: where a kink joins a flat piece, the derivative there is th
 :func:`hinge_utils.functional.hinge_subgradient` and in the syllabus' gradient formula. Autograd
 through each loss function picks the same value at these points.
 
-The registry :data:`LOSSES` maps a short name to a :class:`MarginLoss` (name, legend label,
-function, derivative), e.g. ``LOSSES["hinge"].fn(m)``.
+The registry of all losses, with their names, labels and plot styles, is
+:mod:`hinge_utils.losses` (``zoo.LOSSES`` is its table :data:`hinge_utils.losses.BINARY`).
+
+**Units.** :func:`logistic` is in nats (natural log), as everywhere in the library;
+:func:`logistic_bits` is the same loss in bits, which lies above the zero-one loss.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import torch
 from torch import Tensor
 
+from hinge_utils._validation import check_margin, check_real
+
 __all__ = [
-    "LOSSES",
-    "MarginLoss",
     "exponential",
     "exponential_derivative",
     "hinge",
     "hinge_derivative",
     "logistic",
+    "logistic_bits",
+    "logistic_bits_derivative",
     "logistic_derivative",
     "modified_huber",
     "modified_huber_derivative",
@@ -75,27 +78,13 @@ def _check_margins(m: object) -> None:
         )
 
 
-def _check_real(value: object, name: str) -> float:
-    """Return ``value`` as a finite float, or raise naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a real number; got {type(value).__name__} {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite; got {value!r}")
-    return float(value)
-
-
 def _check_margin_parameter(margin: object) -> float:
-    value = _check_real(margin, "margin")
-    if value < 0:
-        raise ValueError(
-            f"margin must be >= 0; got {value!r}: the hinge is [margin - m]_+ with margin "
-            "Delta >= 0 (Delta = 1 is the usual choice)"
-        )
-    return value
+    check_margin(margin)  # the library's one meaning: finite and >= 0
+    return float(margin)  # type: ignore[arg-type]
 
 
 def _check_tau(tau: object) -> float:
-    value = _check_real(tau, "tau")
+    value = check_real(tau, "tau")
     if value <= 0:
         raise ValueError(
             f"tau must be > 0; got {value!r}: tau is the smoothing temperature "
@@ -105,7 +94,7 @@ def _check_tau(tau: object) -> float:
 
 
 def _check_ramp_s(s: object) -> float:
-    value = _check_real(s, "s")
+    value = check_real(s, "s")
     if value >= 1:
         raise ValueError(
             f"s must be < 1; got {value!r}: the ramp loss min(1 - s, [1 - m]_+) needs a "
@@ -187,7 +176,7 @@ def hinge(m: Tensor, margin: float = 1.0) -> Tensor:
 
     Args:
         m: margins :math:`y\,f(x)`, a floating-point tensor.
-        margin: :math:`\Delta \geq 0`, the margin the loss asks for. Default: ``1.0``.
+        margin: :math:`\Delta`, the margin the loss asks for (any finite number). Default: ``1.0``.
 
     Shape:
         - Input: any shape.
@@ -216,7 +205,7 @@ def hinge_derivative(m: Tensor, margin: float = 1.0) -> Tensor:
 
     Args:
         m: margins :math:`y\,f(x)`, a floating-point tensor.
-        margin: :math:`\Delta \geq 0`. Default: ``1.0``.
+        margin: :math:`\Delta` (any finite number). Default: ``1.0``.
 
     Shape:
         - Input: any shape.
@@ -243,7 +232,7 @@ def squared_hinge(m: Tensor, margin: float = 1.0) -> Tensor:
 
     Args:
         m: margins :math:`y\,f(x)`, a floating-point tensor.
-        margin: :math:`\Delta \geq 0`. Default: ``1.0``.
+        margin: :math:`\Delta` (any finite number). Default: ``1.0``.
 
     Shape:
         - Input: any shape.
@@ -336,19 +325,22 @@ def smooth_hinge_derivative(m: Tensor) -> Tensor:
     return torch.clamp(m - 1, min=-1, max=0)
 
 
-def softplus_hinge(m: Tensor, tau: float = 0.25) -> Tensor:
+def softplus_hinge(m: Tensor, tau: float = 0.25, margin: float = 1.0) -> Tensor:
     r"""Hinge smoothed by a softplus at temperature :math:`\tau`.
 
     .. math::
-        L_\tau(m) = \tau \log\!\left(1 + e^{(1 - m)/\tau}\right)
+        L_\tau(m) = \tau \log\!\left(1 + e^{(\Delta - m)/\tau}\right)
 
-    As :math:`\tau \to 0` this approaches the hinge :math:`[1 - m]_+` from above; the largest gap
-    is at the kink :math:`m = 1`, where it equals :math:`\tau \log 2`
-    (:math:`0 \leq L_\tau(m) - [1 - m]_+ \leq \tau \log 2` everywhere).
+    As :math:`\tau \to 0` this approaches the hinge :math:`[\Delta - m]_+` from above; the largest
+    gap is at the kink :math:`m = \Delta`, where it equals :math:`\tau \log 2`
+    (:math:`0 \leq L_\tau(m) - [\Delta - m]_+ \leq \tau \log 2` everywhere). At
+    :math:`\tau = 1, \Delta = 0` it is the logistic loss :math:`\log(1 + e^{-m})`. Not to be
+    confused with the smooth hinge of Rennie & Srebro (:func:`smooth_hinge`), a different loss.
 
     Args:
         m: margins :math:`y\,f(x)`, a floating-point tensor.
         tau: temperature :math:`\tau > 0`. Default: ``0.25``.
+        margin: the corner :math:`\Delta`. Default: ``1.0``.
 
     Shape:
         - Input: any shape.
@@ -363,15 +355,15 @@ def softplus_hinge(m: Tensor, tau: float = 0.25) -> Tensor:
     """
     _check_margins(m)
     tau = _check_tau(tau)
-    z = (1 - m) / tau
+    z = (_check_margin_parameter(margin) - m) / tau
     return tau * torch.logaddexp(torch.zeros_like(z), z)
 
 
-def softplus_hinge_derivative(m: Tensor, tau: float = 0.25) -> Tensor:
+def softplus_hinge_derivative(m: Tensor, tau: float = 0.25, margin: float = 1.0) -> Tensor:
     r"""Derivative of the softplus-smoothed hinge.
 
     .. math::
-        \frac{dL_\tau}{dm} = -\sigma\!\left(\frac{1 - m}{\tau}\right),
+        \frac{dL_\tau}{dm} = -\sigma\!\left(\frac{\Delta - m}{\tau}\right),
         \qquad \sigma(z) = \frac{1}{1 + e^{-z}}
 
     Shape:
@@ -386,7 +378,7 @@ def softplus_hinge_derivative(m: Tensor, tau: float = 0.25) -> Tensor:
     """
     _check_margins(m)
     tau = _check_tau(tau)
-    return -torch.sigmoid((1 - m) / tau)
+    return -torch.sigmoid((_check_margin_parameter(margin) - m) / tau)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -395,13 +387,14 @@ def softplus_hinge_derivative(m: Tensor, tau: float = 0.25) -> Tensor:
 
 
 def logistic(m: Tensor) -> Tensor:
-    r"""Logistic (binary cross-entropy) loss in bits, so that it passes through :math:`(0, 1)`.
+    r"""Logistic loss (binary cross-entropy of :math:`\sigma(f(x))`), in nats.
 
     .. math::
-        L(m) = \log_2\!\left(1 + e^{-m}\right) = \frac{\operatorname{softplus}(-m)}{\ln 2}
+        L(m) = \log\!\left(1 + e^{-m}\right) = \operatorname{softplus}(-m)
 
-    This is the binary cross-entropy of :math:`p = \sigma(f(x))` divided by :math:`\ln 2`; the
-    scaling makes it an upper bound of the zero-one loss that touches it at :math:`m = 0`.
+    What ``F.binary_cross_entropy_with_logits`` computes for labels :math:`(y + 1) / 2`, and what
+    the trainers minimise for ``loss="logistic"``. For the version in bits, which lies above the
+    zero-one loss, see :func:`logistic_bits`.
 
     Shape:
         - Input: any shape.
@@ -410,19 +403,19 @@ def logistic(m: Tensor) -> Tensor:
     Examples::
 
         >>> m = torch.tensor([0.0, 1.0])
-        >>> # log2(1 + e^0) = log2(2) = 1;  log2(1 + e^-1) = log2(1.3679) = 0.4519
+        >>> # log(1 + e^0) = log 2 = 0.6931;  log(1 + e^-1) = log(1.3679) = 0.3133
         >>> logistic(m)
-        tensor([1.0000, 0.4519])
+        tensor([0.6931, 0.3133])
     """
     _check_margins(m)
-    return torch.logaddexp(torch.zeros_like(m), -m) / _LN2
+    return torch.logaddexp(torch.zeros_like(m), -m)
 
 
 def logistic_derivative(m: Tensor) -> Tensor:
-    r"""Derivative of the logistic loss in bits.
+    r"""Derivative of the logistic loss (nats).
 
     .. math::
-        \frac{dL}{dm} = -\frac{\sigma(-m)}{\ln 2}
+        \frac{dL}{dm} = -\sigma(-m)
 
     Never exactly zero: cross-entropy keeps pushing correctly classified points.
 
@@ -432,12 +425,47 @@ def logistic_derivative(m: Tensor) -> Tensor:
 
     Examples::
 
-        >>> # -sigma(0) / ln 2 = -0.5 / 0.6931 = -0.7213
+        >>> # -sigma(0) = -0.5
         >>> logistic_derivative(torch.tensor([0.0]))
-        tensor([-0.7213])
+        tensor([-0.5000])
     """
     _check_margins(m)
-    return -torch.sigmoid(-m) / _LN2
+    return -torch.sigmoid(-m)
+
+
+def logistic_bits(m: Tensor) -> Tensor:
+    r"""Logistic loss in bits, so that it passes through :math:`(0, 1)`.
+
+    .. math::
+        L(m) = \log_2\!\left(1 + e^{-m}\right) = \frac{\log(1 + e^{-m})}{\ln 2}
+
+    :func:`logistic` divided by :math:`\ln 2`: the scaling makes it an upper bound of the
+    zero-one loss that touches it at :math:`m = 0`, the form loss-zoo figures use.
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape and dtype as the input.
+
+    Examples::
+
+        >>> m = torch.tensor([0.0, 1.0])
+        >>> # log2(1 + e^0) = log2(2) = 1;  log2(1 + e^-1) = log2(1.3679) = 0.4519
+        >>> logistic_bits(m)
+        tensor([1.0000, 0.4519])
+    """
+    return logistic(m) / _LN2
+
+
+def logistic_bits_derivative(m: Tensor) -> Tensor:
+    r"""Derivative of the logistic loss in bits: :math:`-\sigma(-m) / \ln 2`.
+
+    Examples::
+
+        >>> # -sigma(0) / ln 2 = -0.5 / 0.6931 = -0.7213
+        >>> logistic_bits_derivative(torch.tensor([0.0]))
+        tensor([-0.7213])
+    """
+    return logistic_derivative(m) / _LN2
 
 
 def exponential(m: Tensor) -> Tensor:
@@ -623,60 +651,10 @@ def ramp_derivative(m: Tensor, s: float = 0.0) -> Tensor:
     return (m <= s).to(m.dtype) + (m >= 1).to(m.dtype) - 1
 
 
-# ----------------------------------------------------------------------------------------------
-# Registry
-# ----------------------------------------------------------------------------------------------
+def __getattr__(name: str) -> object:
+    """``zoo.LOSSES`` and ``zoo.MarginLoss`` live in the registry, :mod:`hinge_utils.losses`."""
+    if name in ("LOSSES", "MarginLoss"):
+        from hinge_utils import losses
 
-
-@dataclass(frozen=True)
-class MarginLoss:
-    r"""One loss of the zoo: a name, a legend label, the loss and its derivative in :math:`m`.
-
-    Attributes:
-        name: registry key, e.g. ``"hinge"``.
-        label: legend label with math text, e.g. ``r"hinge $[1-m]_+$"``.
-        fn: the loss, ``fn(m) -> Tensor`` (optional keyword parameters keep their defaults).
-        derivative: its derivative ``dL/dm``, same signature as ``fn``.
-        kinks: margins where the derivative jumps (or, for the zero-one loss, the loss itself);
-            plots sample these points exactly and tests avoid them.
-
-    Examples::
-
-        >>> loss = LOSSES["hinge"]
-        >>> # max(0, 1 - 0.25) = 0.75, slope -1 inside the margin
-        >>> loss(torch.tensor([0.25])), loss.derivative(torch.tensor([0.25]))
-        (tensor([0.7500]), tensor([-1.]))
-    """
-
-    name: str
-    label: str
-    fn: Callable[..., Tensor]
-    derivative: Callable[..., Tensor]
-    kinks: tuple[float, ...] = ()
-
-    def __call__(self, m: Tensor) -> Tensor:
-        """Evaluate the loss at the margins ``m`` (with the function's default parameters)."""
-        return self.fn(m)
-
-
-LOSSES: dict[str, MarginLoss] = {
-    loss.name: loss
-    for loss in (
-        MarginLoss("zero_one", r"zero-one $\mathbb{1}[m \leq 0]$", zero_one, zero_one_derivative,
-                   kinks=(0.0,)),
-        MarginLoss("hinge", r"hinge $[1-m]_+$", hinge, hinge_derivative, kinks=(1.0,)),
-        MarginLoss("squared_hinge", r"squared hinge $[1-m]_+^2$", squared_hinge,
-                   squared_hinge_derivative),
-        MarginLoss("smooth_hinge", "smoothed hinge (Rennie-Srebro)", smooth_hinge,
-                   smooth_hinge_derivative),
-        MarginLoss("logistic", r"logistic $\log_2(1+e^{-m})$", logistic, logistic_derivative),
-        MarginLoss("exponential", r"exponential $e^{-m}$", exponential, exponential_derivative),
-        MarginLoss("perceptron", r"perceptron $[-m]_+$", perceptron, perceptron_derivative,
-                   kinks=(0.0,)),
-        MarginLoss("modified_huber", "modified Huber", modified_huber, modified_huber_derivative),
-        MarginLoss("ramp", r"ramp $\min(1, [1-m]_+)$", ramp, ramp_derivative, kinks=(0.0, 1.0)),
-        MarginLoss("softplus_hinge", r"softplus hinge, $\tau = 0.25$", softplus_hinge,
-                   softplus_hinge_derivative),
-    )
-}
-"""The zoo, keyed by name. Each entry uses its function's default parameters."""
+        return losses.BINARY if name == "LOSSES" else losses.MarginLoss
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,6 +24,7 @@ import torch  # noqa: E402
 from scipy.special import expit  # noqa: E402
 
 from hinge_utils import zoo  # noqa: E402
+from hinge_utils.losses import MULTICLASS  # noqa: E402
 from hinge_utils.plotting import (  # noqa: E402
     CLASS_COLORS,
     COLORS,
@@ -112,7 +113,7 @@ def test_role_colours_are_complete_and_distinct_where_they_meet():
     ):
         assert len({COLORS[k] for k in group}) == len(group), group
     assert len(set(CLASS_COLORS)) == len(CLASS_COLORS) >= 3
-    assert set(LOSS_STYLES) == set(zoo.LOSSES)
+    assert set(LOSS_STYLES) == set(zoo.LOSSES) | set(MULTICLASS)
     assert LOSS_STYLES["logistic"]["color"] == COLORS["cross_entropy"]
     assert LOSS_STYLES["hinge"]["color"] == COLORS["hinge"]
 
@@ -283,7 +284,7 @@ def test_plot_losses_draws_the_formulas():
         "zero_one": [1.0, 1.0, 0.0, 0.0, 0.0],
         "hinge": [2.0, 1.0, 0.5, 0.0, 0.0],
         "squared_hinge": [4.0, 1.0, 0.25, 0.0, 0.0],
-        "logistic": [
+        "logistic_bits": [
             math.log2(1 + math.e),
             1.0,
             math.log2(1 + math.exp(-0.5)),
@@ -303,18 +304,18 @@ def test_plot_losses_draws_the_formulas():
     assert "y" in art.ax.get_xlabel() and "f(x)" in art.ax.get_xlabel()
     assert "loss" in art.ax.get_ylabel()
     assert [t.get_text() for t in art.legend.get_texts()] == [
-        zoo.LOSSES[n].label for n in ("zero_one", "hinge", "squared_hinge", "logistic")
+        zoo.LOSSES[n].label for n in ("zero_one", "hinge", "squared_hinge", "logistic_bits")
     ]
 
 
 def test_plot_losses_derivative_of_hinge_is_minus_one_then_zero():
-    art = plot_losses(("hinge", "logistic", "squared_hinge"), derivative=True)
+    art = plot_losses(("hinge", "logistic_bits", "squared_hinge"), derivative=True)
     xs = np.asarray(art.lines["hinge"].get_xdata())
     ys = np.asarray(art.lines["hinge"].get_ydata())
     assert 1.0 in xs.tolist()
     assert np.all(ys[xs >= 1] == 0.0) and np.all(ys[xs < 1] == -1.0)
-    xs = np.asarray(art.lines["logistic"].get_xdata())
-    np.testing.assert_allclose(art.lines["logistic"].get_ydata(), -expit(-xs) / math.log(2))
+    xs = np.asarray(art.lines["logistic_bits"].get_xdata())
+    np.testing.assert_allclose(art.lines["logistic_bits"].get_ydata(), -expit(-xs) / math.log(2))
     xs = np.asarray(art.lines["squared_hinge"].get_xdata())
     np.testing.assert_allclose(art.lines["squared_hinge"].get_ydata(), -2 * np.maximum(0, 1 - xs))
     assert "dL/dm" in art.ax.get_ylabel()
@@ -325,7 +326,7 @@ def test_plot_losses_options_and_errors():
     assert art.guides == {} and list(art.lines) == ["hinge"]
     art = plot_losses(list(zoo.LOSSES))  # all ten: the legend moves outside the axes
     assert len(art.lines) == len(zoo.LOSSES)
-    with pytest.raises(ValueError, match=r"keys of hinge_utils.zoo.LOSSES; got \['hnige'\]"):
+    with pytest.raises(ValueError, match=r"keys of hinge_utils.losses.BINARY; got \['hnige'\]"):
         plot_losses(("hinge", "hnige"))
     with pytest.raises(ValueError, match="low < high"):
         plot_losses(m_range=(2, -1))

@@ -28,6 +28,7 @@ from hinge_utils.data import (
     seed_svm_data,
     seed_svm_init,
 )
+from hinge_utils.losses import BINARY, MULTICLASS
 from hinge_utils.margins import support_vectors
 from hinge_utils.objectives import multiclass_objective, svm_objective
 from hinge_utils.training import (
@@ -557,7 +558,8 @@ def test_multiclass_is_deterministic():
         (torch.tensor([0.0, 1.0, 2.0, 1.0]), {}, TypeError, "y.long\\(\\)"),
         (torch.tensor([0, 1, 3, 1]), {}, ValueError, "y must be in \\[0, K\\)"),
         (torch.tensor([0, 1, 2]), {}, ValueError, "one class index per row"),
-        (torch.tensor([0, 1, 2, 1]), {"num_classes": 1}, ValueError, "num_classes must be >= 2"),
+        (torch.tensor([0, 1, 2, 1]), {"num_classes": 1}, ValueError,
+         "num_classes must be an int >= 2"),
         (torch.tensor([0, 1, 2, 1]), {"loss": "hinge"}, ValueError, "loss must be one of"),
         (torch.tensor([0, 1, 2, 1]), {"lam": 0.0}, ValueError, "lam must be finite and > 0"),
     ],
@@ -779,18 +781,49 @@ def test_train_ramp_refuses_zero_one_labels():
 @pytest.mark.parametrize("loss", ["weston_watkins", "crammer_singer", "cross_entropy"])
 @pytest.mark.parametrize("width", [1.0, 0.05])
 def test_score_derivatives_match_autograd_of_the_loss(loss, width):
-    from hinge_utils._multiclass_newton import score_derivatives, smoothed_loss
-
+    newton = MULTICLASS[loss].newton
     generator = torch.Generator().manual_seed(1)
     scores = 2 * torch.randn(40, 4, generator=generator, dtype=torch.float64)
     y = torch.randint(0, 4, (40,), generator=generator)
-    grad, hess = score_derivatives(scores, y, loss, width)
+    grad, hess = newton.derivatives(scores, y, width)
 
-    def one(s, c):  # one sample's loss, through the library's loss itself
-        return smoothed_loss(s.unsqueeze(0), c.unsqueeze(0), loss, width)
+    def one(s, c):  # one sample's smoothed loss
+        return newton.smoothed_mean(s.unsqueeze(0), c.unsqueeze(0), width)
 
     torch.testing.assert_close(grad, torch.func.vmap(torch.func.grad(one))(scores, y))
     torch.testing.assert_close(hess, torch.func.vmap(torch.func.hessian(one))(scores, y))
+
+
+@pytest.mark.parametrize("loss", ["weston_watkins", "crammer_singer", "cross_entropy"])
+def test_smoothed_multiclass_losses_tend_to_the_losses_themselves(loss):
+    # The oracle: the registry's loss (torch's F.cross_entropy; the functional hinges, which
+    # match torch's multi_margin_loss and scikit-learn's hinge_loss in tests/test_losses.py).
+    newton = MULTICLASS[loss].newton
+    generator = torch.Generator().manual_seed(2)
+    scores = 2 * torch.randn(50, 5, generator=generator, dtype=torch.float64)
+    y = torch.randint(0, 5, (50,), generator=generator)
+    exact = MULTICLASS[loss](scores, y).item()
+    for width in (1e-3, 1e-6):
+        smoothed = newton.smoothed_mean(scores, y, width).item()
+        assert abs(smoothed - exact) <= 5 * width, (width, smoothed, exact)
+
+
+@pytest.mark.parametrize("loss", ["hinge", "squared_hinge", "logistic"])
+def test_binary_solver_slopes_match_autograd_of_the_zoo(loss):
+    # The solver's NumPy slopes and curvatures in u = 1 - m against autograd of the registry's
+    # torch loss in m (the hinge away from its Huber band, where the smoothing is the loss).
+    entry = BINARY[loss]
+    m = torch.linspace(-3, 3, 121, dtype=torch.float64)
+    m = m[(m - 1).abs() > 0.02]
+    slope, curvature = entry.newton.slopes_curvatures((1 - m).numpy(), 1e-3)
+    d1 = torch.func.vmap(torch.func.grad(entry.fn))(m)
+    d2 = torch.func.vmap(torch.func.grad(torch.func.grad(entry.fn)))(m)
+    np.testing.assert_allclose(slope, -d1.numpy(), rtol=1e-12, atol=1e-15)
+    if loss != "hinge":  # the smoothing's curvature lives on its band, off these points
+        np.testing.assert_allclose(curvature, d2.numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        entry.newton.mean((1 - m).numpy()), entry.fn(m).mean().item(), rtol=1e-14
+    )
 
 
 @pytest.mark.parametrize("loss", ["weston_watkins", "crammer_singer", "cross_entropy"])

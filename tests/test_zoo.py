@@ -27,6 +27,7 @@ PARAMETRISED = [
     ("squared_hinge", {"margin": 2.0}, ()),
     ("smooth_hinge", {}, ()),
     ("logistic", {}, ()),
+    ("logistic_bits", {}, ()),
     ("exponential", {}, ()),
     ("perceptron", {}, (0.0,)),
     ("modified_huber", {}, ()),
@@ -36,6 +37,7 @@ PARAMETRISED = [
     ("softplus_hinge", {}, ()),
     ("softplus_hinge", {"tau": 0.1}, ()),
     ("softplus_hinge", {"tau": 2.0}, ()),
+    ("softplus_hinge", {"tau": 0.5, "margin": 0.0}, ()),
 ]
 DIFFERENTIABLE = [case for case in PARAMETRISED if case[0] != "zero_one"]
 
@@ -99,8 +101,10 @@ HAND = [
     ("hinge", {"margin": 2.0}, [-1.0, 1.5, 2.0, 3.0], [3, 0.5, 0, 0]),
     ("squared_hinge", {}, [-2.0, 0.0, 0.5, 1.0, 3.0], [9, 1, 0.25, 0, 0]),
     ("smooth_hinge", {}, [-2.0, 0.0, 0.5, 0.8, 1.0, 3.0], [2.5, 0.5, 0.125, 0.02, 0, 0]),
-    ("logistic", {}, [0.0, 1.0, -1.0], [1.0, math.log2(1 + math.exp(-1)),
-                                       math.log2(1 + math.e)]),
+    ("logistic", {}, [0.0, 1.0, -1.0], [math.log(2), math.log(1 + math.exp(-1)),
+                                       math.log(1 + math.e)]),
+    ("logistic_bits", {}, [0.0, 1.0, -1.0], [1.0, math.log2(1 + math.exp(-1)),
+                                            math.log2(1 + math.e)]),
     ("exponential", {}, [0.0, 1.0, -2.0], [1.0, math.exp(-1), math.exp(2)]),
     ("perceptron", {}, [-2.0, 0.0, 3.0], [2, 0, 0]),
     ("modified_huber", {}, [-3.0, -1.0, 0.0, 0.5, 1.0, 2.0], [12, 4, 1, 0.25, 0, 0]),
@@ -113,7 +117,8 @@ HAND = [
 HAND_DERIVATIVES = [
     ("squared_hinge", {}, [-2.0, 0.5, 1.0, 3.0], [-6, -1, 0, 0]),
     ("smooth_hinge", {}, [-2.0, 0.0, 0.25, 1.0], [-1, -1, -0.75, 0]),
-    ("logistic", {}, [0.0], [-0.5 / math.log(2)]),
+    ("logistic", {}, [0.0], [-0.5]),
+    ("logistic_bits", {}, [0.0], [-0.5 / math.log(2)]),
     ("exponential", {}, [0.0, 1.0], [-1, -math.exp(-1)]),
     ("perceptron", {}, [-2.0, 0.0, 3.0], [-1, 0, 0]),
     ("modified_huber", {}, [-3.0, -1.0, 0.0, 2.0], [-4, -4, -2, 0]),
@@ -142,19 +147,27 @@ def test_derivatives_at_hand_computed_points(name, params, margins, values):
 # ----------------------------------------------------------------------------------------------
 
 
-def test_logistic_passes_through_zero_one_and_bounds_the_zero_one_loss():
-    assert zoo.logistic(torch.tensor([0.0], dtype=torch.float64)).item() == pytest.approx(1.0,
-                                                                                        abs=1e-15)
+def test_logistic_in_bits_passes_through_zero_one_and_bounds_the_zero_one_loss():
+    one = zoo.logistic_bits(torch.tensor([0.0], dtype=torch.float64)).item()
+    assert one == pytest.approx(1.0, abs=1e-15)
     m = _grid()
-    assert bool((zoo.logistic(m) >= zoo.zero_one(m)).all())
+    assert bool((zoo.logistic_bits(m) >= zoo.zero_one(m)).all())
+    # in nats it does not: log(1 + e^0.1) = 0.744 < 1 at m = -0.1
+    assert zoo.logistic(torch.tensor([-0.1])).item() < 1
 
 
-def test_logistic_is_binary_cross_entropy_in_bits():
+def test_logistic_is_binary_cross_entropy_in_nats_and_bits():
+    # The oracle: torch's binary cross-entropy with logits (natural log).
     generator = torch.Generator().manual_seed(0)
     scores = 4 * torch.randn(50, generator=generator, dtype=torch.float64)
     targets = torch.where(torch.rand(50, generator=generator) < 0.5, -1.0, 1.0).double()
     bce = F.binary_cross_entropy_with_logits(scores, (targets + 1) / 2, reduction="none")
-    torch.testing.assert_close(zoo.logistic(targets * scores), bce / math.log(2))
+    torch.testing.assert_close(zoo.logistic(targets * scores), bce)
+    torch.testing.assert_close(zoo.logistic_bits(targets * scores), bce / math.log(2))
+    m = (targets * scores).requires_grad_()
+    slope = torch.autograd.grad(F.softplus(-m).sum(), m)[0]
+    torch.testing.assert_close(zoo.logistic_derivative(m.detach()), slope)
+    torch.testing.assert_close(zoo.logistic_bits_derivative(m.detach()), slope / math.log(2))
 
 
 @pytest.mark.parametrize("tau", [1.0, 0.1, 0.01, 0.001])
@@ -252,7 +265,7 @@ def test_errors_name_what_was_received(name):
 
 
 @pytest.mark.parametrize(("function", "params", "message"), [
-    (zoo.hinge, {"margin": -1.0}, r"margin must be >= 0; got -1.0"),
+    (zoo.hinge, {"margin": float("inf")}, r"margin must be finite; got inf"),
     (zoo.squared_hinge_derivative, {"margin": float("nan")}, r"margin must be finite"),
     (zoo.softplus_hinge, {"tau": 0.0}, r"tau must be > 0; got 0.0"),
     (zoo.softplus_hinge_derivative, {"tau": -0.5}, r"tau must be > 0"),
@@ -270,8 +283,8 @@ def test_parameter_of_wrong_type_raises_type_error():
 
 
 def test_registry_entries_are_complete_and_frozen():
-    expected = {"zero_one", "hinge", "squared_hinge", "smooth_hinge", "logistic", "exponential",
-                "perceptron", "modified_huber", "ramp", "softplus_hinge"}
+    expected = {"zero_one", "hinge", "squared_hinge", "smooth_hinge", "logistic", "logistic_bits",
+                "exponential", "perceptron", "modified_huber", "ramp", "softplus_hinge"}
     assert set(LOSSES) == expected
     for name, loss in LOSSES.items():
         assert isinstance(loss, MarginLoss)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
 import torch
 
-from ..zoo import hinge, logistic_derivative, ramp, zero_one
+from ..zoo import hinge, logistic_bits_derivative, logistic_derivative, ramp, zero_one
 from ._engine import Case, CheckResult, Mistake, margin_label, randn, run_checks
 
 __all__ = ["check_logistic_gradient", "check_ramp_loss"]
@@ -19,9 +18,9 @@ _t = torch.tensor
 def logistic_gradient(m: torch.Tensor) -> torch.Tensor:
     r"""The slope of the logistic loss in nats: :math:`\frac{d}{dm}\log(1 + e^{-m}) = -\sigma(-m)`.
 
-    The zoo's :func:`hinge_utils.zoo.logistic_derivative` is the same slope for the loss in bits
-    (divided by :math:`\ln 2`); this exercise uses the natural log, the cross-entropy that
-    ``torch.nn.functional.binary_cross_entropy_with_logits`` computes.
+    The natural log, as everywhere in the library: the cross-entropy that
+    ``torch.nn.functional.binary_cross_entropy_with_logits`` computes (the reference is
+    :func:`hinge_utils.zoo.logistic_derivative`).
 
     Example::
 
@@ -29,7 +28,7 @@ def logistic_gradient(m: torch.Tensor) -> torch.Tensor:
         >>> logistic_gradient(torch.tensor([0.0, 2.0]))
         tensor([-0.5000, -0.1192])
     """
-    return logistic_derivative(m) * math.log(2.0)
+    return logistic_derivative(m)
 
 
 _LOGISTIC_CASES = (
@@ -56,9 +55,9 @@ _LOGISTIC_MISTAKES = (
         lambda m: -torch.sigmoid(m),
     ),
     Mistake(
-        "that is the slope of log2(1 + e^-m), the loss in bits of hinge_utils.zoo; this "
+        "that is the slope of log2(1 + e^-m), the loss in bits (zoo.logistic_bits); this "
         "exercise uses the natural log: -sigmoid(-m), without the 1 / ln 2",
-        logistic_derivative,
+        logistic_bits_derivative,
     ),
     Mistake(
         "you returned the loss log(1 + e^-m), not its derivative",

@@ -13,7 +13,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
-from hinge_utils import zoo
+from hinge_utils.losses import BINARY
 from hinge_utils.plotting._data import as_array
 from hinge_utils.plotting.style import COLORS, LOSS_STYLES, styled_axes
 
@@ -28,7 +28,7 @@ class LossCurveArtists:
 
     Attributes:
         ax: the axes.
-        lines: one line per loss, keyed by its name in :data:`hinge_utils.zoo.LOSSES`.
+        lines: one line per loss, keyed by its name in :data:`hinge_utils.losses.BINARY`.
         guides: the vertical guides, keyed ``"margin"`` (at :math:`m = 1`) and ``"boundary"``
             (at :math:`m = 0`), for those drawn.
         legend: the legend.
@@ -107,7 +107,7 @@ def _vertical_guides(ax: Axes, show_boundary: bool, show_margin: bool) -> dict[s
 
 
 def plot_losses(
-    names: Sequence[str] = ("zero_one", "hinge", "squared_hinge", "logistic"),
+    names: Sequence[str] = ("zero_one", "hinge", "squared_hinge", "logistic_bits"),
     m_range: tuple[float, float] = (-2.0, 3.0),
     ax: Axes | None = None,
     *,
@@ -121,13 +121,14 @@ def plot_losses(
     r"""Plot losses of the zoo against the margin :math:`m = y\,f(x)`, or their derivatives.
 
     Each curve is :math:`L(m)` (or :math:`dL/dm` with ``derivative=True``) of
-    :data:`hinge_utils.zoo.LOSSES`, evaluated on ``num`` evenly spaced margins plus the loss's
+    :data:`hinge_utils.losses.BINARY`, evaluated on ``num`` evenly spaced margins plus the loss's
     kinks, so that steps and corners are drawn sharp. Dotted guides mark the decision boundary
     :math:`m = 0` and the margin :math:`m = 1`.
 
     Args:
-        names: keys of :data:`hinge_utils.zoo.LOSSES`.
-            Default: zero-one, hinge, squared hinge, logistic.
+        names: keys of the registry :data:`hinge_utils.losses.BINARY`.
+            Default: zero-one, hinge, squared hinge, logistic in bits (the upper bound of the
+            zero-one loss).
         m_range: ``(low, high)`` margins shown. Default: ``(-2, 3)``.
         ax: axes to draw in; a new figure in the course style if None (7 x 4.5 in; 10 x 5 in
             with the legend outside for more than 5 losses).
@@ -151,18 +152,18 @@ def plot_losses(
         >>> plt.close(art.ax.figure)
     """
     names = [names] if isinstance(names, str) else list(names)
-    unknown = [n for n in names if n not in zoo.LOSSES]
+    unknown = [n for n in names if n not in BINARY]
     if unknown or not names:
         raise ValueError(
-            f"names must be keys of hinge_utils.zoo.LOSSES; got {unknown or names!r}: "
-            f"choose from {sorted(zoo.LOSSES)}"
+            f"names must be keys of hinge_utils.losses.BINARY; got {unknown or names!r}: "
+            f"choose from {sorted(BINARY)}"
         )
     lo, hi = _check_range(m_range)
     with styled_axes(ax, (7.0, 4.5) if len(names) <= 5 else (10.0, 5.0)) as ax:
         lines: dict[str, Line2D] = {}
         low, high = np.inf, -np.inf
         for name in names:
-            loss = zoo.LOSSES[name]
+            loss = BINARY[name]
             m = margin_grid((lo, hi), num, loss.kinks)
             values = (loss.derivative if derivative else loss.fn)(m)
             xs, ys = m.numpy(), values.detach().numpy()
@@ -232,8 +233,8 @@ def plot_gradient_magnitude(
     lo, hi = _check_range(m_range)
     m = margin_grid((lo, hi), num, (1.0,))
     curves = {
-        "hinge": (zoo.hinge_derivative(m).abs(), r"hinge $\mathbb{1}[m < 1]$"),
-        "cross_entropy": (torch.sigmoid(-m), r"cross-entropy $\sigma(-m)$"),
+        "hinge": (BINARY["hinge"].derivative(m).abs(), r"hinge $\mathbb{1}[m < 1]$"),
+        "cross_entropy": (BINARY["logistic"].derivative(m).abs(), r"cross-entropy $\sigma(-m)$"),
     }
     with styled_axes(ax, (7.0, 4.5)) as ax:
         lines: dict[str, Line2D] = {}
@@ -245,8 +246,8 @@ def plot_gradient_magnitude(
             sample_m = as_array(margins, "margins").reshape(-1)
             sample_t = torch.from_numpy(sample_m)
             per_sample = {
-                "hinge": zoo.hinge_derivative(sample_t).abs().numpy(),
-                "cross_entropy": torch.sigmoid(-sample_t).numpy(),
+                "hinge": BINARY["hinge"].derivative(sample_t).abs().numpy(),
+                "cross_entropy": BINARY["logistic"].derivative(sample_t).abs().numpy(),
             }
             for key, values in per_sample.items():
                 samples[key] = ax.scatter(sample_m, values, s=36, color=COLORS[key],

@@ -35,6 +35,8 @@ from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from hinge_utils.losses import BINARY, MULTICLASS
+
 __all__ = [
     "CLASS_COLORS",
     "CLASS_MARKERS",
@@ -91,19 +93,12 @@ CLASS_MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "*")
 """Markers of classes 0, 1, 2, ...: shape as well as colour tells the classes apart."""
 
 LOSS_STYLES: dict[str, dict[str, Any]] = {
-    # A family shares a hue; line style tells its members apart.
-    "zero_one": {"color": COLORS["zero_one"], "linestyle": "-"},
-    "hinge": {"color": COLORS["hinge"], "linestyle": "-"},
-    "smooth_hinge": {"color": COLORS["hinge"], "linestyle": "--"},
-    "softplus_hinge": {"color": COLORS["hinge"], "linestyle": ":"},
-    "ramp": {"color": COLORS["hinge"], "linestyle": "-."},
-    "squared_hinge": {"color": COLORS["squared_hinge"], "linestyle": "-"},
-    "modified_huber": {"color": COLORS["squared_hinge"], "linestyle": "--"},
-    "logistic": {"color": COLORS["cross_entropy"], "linestyle": "-"},
-    "exponential": {"color": COLORS["cross_entropy"], "linestyle": "--"},
-    "perceptron": {"color": COLORS["margin"], "linestyle": "-."},
+    # A family shares a hue; line style tells its members apart (both from the registry).
+    name: {"color": COLORS[loss.family], "linestyle": loss.linestyle}
+    for table in (BINARY, MULTICLASS)
+    for name, loss in table.items()
 }
-"""Colour and line style of each loss of :data:`hinge_utils.zoo.LOSSES`."""
+"""Colour and line style of each loss of the registry :mod:`hinge_utils.losses`, by name."""
 
 RC_PARAMS: dict[str, Any] = {
     # Text: labels and ticks >= 12 pt at the default figure size, titles 16 pt.
