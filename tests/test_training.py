@@ -795,6 +795,27 @@ def test_score_derivatives_match_autograd_of_the_loss(loss, width):
 
 
 @pytest.mark.parametrize("loss", ["weston_watkins", "crammer_singer", "cross_entropy"])
+@pytest.mark.parametrize("width", [1.0, 0.05])
+def test_parameter_hessian_matches_autograd(loss, width):
+    # The solver's Hessian in theta = [W, b] (Weston-Watkins: assembled from the sparsity of the
+    # per-sample Hessians) against torch.func.hessian of the smoothed objective itself.
+    newton = MULTICLASS[loss].newton
+    generator = torch.Generator().manual_seed(3)
+    X1 = torch.cat([torch.randn(60, 3, generator=generator, dtype=torch.float64),
+                    torch.ones(60, 1, dtype=torch.float64)], dim=1)
+    y = torch.randint(0, 4, (60,), generator=generator)
+    theta = 0.5 * torch.randn(4, 4, generator=generator, dtype=torch.float64)
+    outer = (X1.unsqueeze(2) * X1.unsqueeze(1)).reshape(60, -1)
+    _, hess = newton.gradient_hessian(X1, outer, X1 @ theta.T, y, width)
+
+    def data_term(t):
+        return newton.smoothed_mean(X1 @ t.reshape(4, 4).T, y, width)
+
+    expected = torch.func.hessian(data_term)(theta.reshape(-1))
+    torch.testing.assert_close(hess / 60, expected)
+
+
+@pytest.mark.parametrize("loss", ["weston_watkins", "crammer_singer", "cross_entropy"])
 def test_smoothed_multiclass_losses_tend_to_the_losses_themselves(loss):
     # The oracle: the registry's loss (torch's F.cross_entropy; the functional hinges, which
     # match torch's multi_margin_loss and scikit-learn's hinge_loss in tests/test_losses.py).
@@ -1027,3 +1048,12 @@ def test_multiclass_on_data_with_nothing_to_learn(loss):
     result = train_linear_multiclass(torch.zeros(4, 2), torch.tensor([0, 1, 0, 1]), 2, loss=loss)
     assert result.converged
     assert torch.equal(result.weight, torch.zeros(2, 2))
+
+
+@pytest.mark.parametrize("loss", ["weston_watkins", "crammer_singer", "cross_entropy"])
+def test_multiclass_free_biases_are_the_canonical_ones(loss):
+    # A common shift of every b_k changes no score: the solver keeps sum_k b_k = 0, so the
+    # biases printed are the same on every machine (rounding noise cannot walk along the shift).
+    X, y = make_multiclass_blobs(n=150, k=3, separation=3.0, seed=4, dtype=torch.float64)
+    result = train_linear_multiclass(X, y, 3, loss)
+    assert abs(float(result.bias.sum())) < 1e-12
