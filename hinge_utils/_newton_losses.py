@@ -51,13 +51,18 @@ PUSH_TOL = margin_tolerance(1.0)
 # ---------------------------------------------------------------------------------------------
 
 
-class BinaryNewtonLoss(Protocol):
+class LossStats(Protocol):
+    """What a history row needs of a binary loss: its mean and how many samples push."""
+
+    def mean(self, u: np.ndarray) -> np.ndarray: ...
+    def pushing(self, u: np.ndarray) -> np.ndarray: ...
+
+
+class BinaryNewtonLoss(LossStats, Protocol):
     """The interface of a binary loss for :mod:`hinge_utils.training._binary_newton`."""
 
     kinked: bool
 
-    def mean(self, u: np.ndarray) -> np.ndarray: ...
-    def pushing(self, u: np.ndarray) -> np.ndarray: ...
     def slopes_curvatures(self, u: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray]: ...
     def line_search(self, line: LineData, width: float) -> float: ...
 
@@ -444,3 +449,7 @@ class CrossEntropyNewton:
         width: float,
     ) -> float:
         return _softmax_line_search(solver, theta, direction, slope0, lambda s: s, 1.0)
+
+
+#: The multi-class losses' objects (the solver's argument type).
+MulticlassNewtonLoss = WestonWatkinsNewton | CrammerSingerNewton | CrossEntropyNewton

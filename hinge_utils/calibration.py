@@ -22,14 +22,13 @@ SVM pushes the margins past 1, so their scores look more certain than those of f
 
 from __future__ import annotations
 
-import math
 import numbers
 from dataclasses import dataclass
 
 import torch
 from torch import Tensor
 
-from hinge_utils._validation import check_features
+from hinge_utils._validation import Real, check_features
 from hinge_utils.training import LinearSVMResult, train_linear_svm
 
 __all__ = [
@@ -47,8 +46,9 @@ __all__ = [
 
 
 def _check_folds(folds: object, n: int) -> int:
-    if isinstance(folds, bool) or not isinstance(folds, numbers.Integral) or folds < 2:
+    if isinstance(folds, bool) or not isinstance(folds, numbers.Integral) or int(folds) < 2:
         raise ValueError(f"folds must be an int >= 2; got {folds!r}: use folds=5")
+    folds = int(folds)
     if folds > n:
         raise ValueError(
             f"folds must be at most the number of samples, {n}; got {folds}: use fewer folds, "
@@ -58,11 +58,7 @@ def _check_folds(folds: object, n: int) -> int:
 
 
 def _check_lam(lam: object, name: str, example: str) -> float:
-    if isinstance(lam, bool) or not isinstance(lam, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {type(lam).__name__}: use {example}")
-    if not math.isfinite(lam) or lam <= 0:
-        raise ValueError(f"{name} must be finite and > 0; got {lam!r}: use {example}")
-    return float(lam)
+    return Real(0.0, open=True, example=example)(lam, name)
 
 
 def _check_labels(y: object, n: int, other: str) -> Tensor:
@@ -133,6 +129,7 @@ def platt_scaling(scores: Tensor, y: Tensor, lam: float = 1e-4) -> tuple[float, 
         >>> a, b = platt_scaling(scores, y)
         >>> # the fit reproduces the frequencies: sigmoid(a + b) = 3/4, sigmoid(-a + b) = 1/4,
         >>> # so b = 0 and a = log 3 (a hair less: the penalty lam / 2 * a^2)
+        >>> import math
         >>> round(a, 3), round(math.log(3), 3), round(b, 6) + 0.0
         (1.098, 1.099, 0.0)
         >>> [round(p, 3) for p in torch.sigmoid(a * torch.tensor([1.0, -1.0]) + b).tolist()]

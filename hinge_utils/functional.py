@@ -5,14 +5,14 @@ and targets of the same shape with values in {-1, +1}; multi-class losses take s
 ``(N, K)`` and integer class indices of shape ``(N,)``. Every loss accepts
 ``reduction='mean' | 'sum' | 'none'``.
 
-**Two conventions for the multi-class hinge.** The seed's Weston-Watkins loss *sums* the hinge over
-the ``K - 1`` wrong classes,
+**Two conventions for the multi-class hinge.** The syllabus's Weston-Watkins loss *sums* the hinge
+over the ``K - 1`` wrong classes,
 
 .. math::
     \ell(s, c) = \sum_{k \neq c} w_c \, \max(0,\; s_k - s_c + \Delta)^p,
 
 while ``torch.nn.functional.multi_margin_loss`` *divides that sum by the number of classes*
-``K`` (the true class included in the count). :func:`weston_watkins_loss` follows the seed, so
+``K`` (the true class included in the count). :func:`weston_watkins_loss` follows the syllabus, so
 for every ``margin``, ``p``, ``weight`` and ``reduction``::
 
     weston_watkins_loss(s, c, ...) == K * F.multi_margin_loss(s, c, ...)
@@ -21,10 +21,11 @@ The weight multiplies the powered term, ``w_c * max(0, .)^p``, as torch's kernel
 docstring writes ``max(0, w_c * (.))^p``, which differs for ``p = 2``).
 
 **The kink.** The hinge ``max(0, u)`` has no derivative at ``u = 0``; any value in ``[0, 1]`` times
-``du`` is a subgradient. This library uses **0 at the kink**, as the seed's gradient formula does
-(0 where ``y * s >= margin``) and as torch's own multi-margin kernel does (0 where a term is exactly
-0). Note that ``torch.clamp(u, min=0)`` makes the other choice: autograd of ``clamp`` passes the
-gradient through at the boundary, so a sample sitting exactly on the margin would still be pushed.
+``du`` is a subgradient. This library uses **0 at the kink**, as the syllabus's gradient formula
+does (0 where ``y * s >= margin``) and as torch's own multi-margin kernel does (0 where a term is
+exactly 0). Note that ``torch.clamp(u, min=0)`` makes the other choice: autograd of ``clamp``
+passes the gradient through at the boundary, so a sample sitting exactly on the margin would still
+be pushed.
 
 **Autograd.** Every loss is a composite of differentiable torch operations, the hinge
 ``max(0, u)`` being ``relu(u)``, whose derivative autograd takes to be 0 at ``u = 0`` in every mode.
@@ -92,6 +93,8 @@ Outputs keep the dtype (float32, float64) and device (CPU, CUDA) of ``scores``.
 """
 
 from __future__ import annotations
+
+from typing import overload
 
 import torch
 import torch.nn.functional as F
@@ -196,6 +199,10 @@ def _autocast_device(scores: object) -> str | None:
     return None
 
 
+@overload
+def _float32_policy(tensor: torch.Tensor) -> torch.Tensor: ...
+@overload
+def _float32_policy(tensor: None) -> None: ...
 def _float32_policy(tensor: torch.Tensor | None) -> torch.Tensor | None:
     """torch's fp32 autocast policy for one argument: every floating dtype but float64 becomes
     float32 (float16 and bfloat16 in practice); float64, integer tensors and None are unchanged."""
@@ -256,7 +263,7 @@ def hinge_loss(
         \ell_n = \max(0,\; \Delta - y_n s_n)
 
     The gradient with respect to :math:`s_n` is :math:`-y_n` where :math:`y_n s_n < \Delta` and 0
-    where :math:`y_n s_n \ge \Delta` (0 at the kink, as in the seed's formula).
+    where :math:`y_n s_n \ge \Delta` (0 at the kink, as in the syllabus's formula).
 
     Args:
         scores: raw model outputs :math:`s`, floating point.
@@ -458,7 +465,7 @@ def weston_watkins_loss(
     .. math::
         \ell_n = \sum_{k \neq c_n} w_{c_n} \max(0,\; s_{nk} - s_{n c_n} + \Delta)^p
 
-    This is the seed's formula (a sum over the wrong classes). ``torch.nn.MultiMarginLoss``
+    This is the syllabus's formula (a sum over the wrong classes). ``torch.nn.MultiMarginLoss``
     divides the same sum by the number of classes :math:`K`, so for every option
     ``weston_watkins_loss(s, c, ...) == K * F.multi_margin_loss(s, c, ...)``. The gradient of a
     term is 0 where the term is exactly 0, as in torch's kernel.

@@ -44,7 +44,7 @@ from typing import Any
 import torch.nn.functional as F
 from torch import Tensor
 
-from hinge_utils import _newton_losses as newton
+from hinge_utils import _newton_losses as solvers
 from hinge_utils import zoo
 from hinge_utils.functional import crammer_singer_loss, one_vs_rest_loss, weston_watkins_loss
 
@@ -99,11 +99,20 @@ class MarginLoss:
     family: str = "margin"
     linestyle: str = "-"
     parameters: tuple[str, ...] = ()
-    newton: newton.BinaryNewtonLoss | None = None
+    newton: solvers.BinaryNewtonLoss | None = None
 
     def __call__(self, m: Tensor, **parameters: Any) -> Tensor:
         """The loss at the margins ``m`` (``parameters``: those of :attr:`parameters`)."""
         return self.fn(m, **parameters)
+
+    def solver(self) -> solvers.BinaryNewtonLoss:
+        """:attr:`newton`, or a ``ValueError`` for a loss the exact trainer does not minimise."""
+        if self.newton is None:
+            raise ValueError(
+                f"the exact trainer does not minimise the {self.name!r} loss: use one of "
+                f"{', '.join(map(repr, trainable_binary()))}"
+            )
+        return self.newton
 
 
 @dataclass(frozen=True)
@@ -128,15 +137,22 @@ class MulticlassLoss:
     family: str = "hinge"
     linestyle: str = "-"
     parameters: tuple[str, ...] = ()
-    newton: (
-        newton.WestonWatkinsNewton | newton.CrammerSingerNewton | newton.CrossEntropyNewton | None
-    ) = None
+    newton: solvers.MulticlassNewtonLoss | None = None
 
     def __call__(
         self, scores: Tensor, targets: Tensor, *, reduction: str = "mean", **parameters: Any
     ) -> Tensor:
         """The loss of ``scores`` for the class indices ``targets``."""
         return self.fn(scores, targets, reduction=reduction, **parameters)
+
+    def solver(self) -> solvers.MulticlassNewtonLoss:
+        """:attr:`newton`, or a ``ValueError`` for a loss the exact trainer does not minimise."""
+        if self.newton is None:
+            raise ValueError(
+                f"the exact trainer does not minimise the {self.name!r} loss: use one of "
+                f"{', '.join(map(repr, trainable_multiclass()))}"
+            )
+        return self.newton
 
 
 def _softmax_cross_entropy(scores: Tensor, targets: Tensor, *, reduction: str = "mean") -> Tensor:
@@ -151,10 +167,10 @@ BINARY: dict[str, MarginLoss] = {
                    zoo.zero_one_derivative, kinks=(0.0,), family="zero_one"),
         MarginLoss("hinge", "hinge", r"hinge $[1-m]_+$", zoo.hinge, zoo.hinge_derivative,
                    kinks=(1.0,), family="hinge", parameters=("margin",),
-                   newton=newton.HingeNewton()),
+                   newton=solvers.HingeNewton()),
         MarginLoss("squared_hinge", "squared hinge", r"squared hinge $[1-m]_+^2$",
                    zoo.squared_hinge, zoo.squared_hinge_derivative, family="squared_hinge",
-                   parameters=("margin",), newton=newton.SquaredHingeNewton()),
+                   parameters=("margin",), newton=solvers.SquaredHingeNewton()),
         MarginLoss("smooth_hinge", "smoothed hinge (Rennie-Srebro)",
                    "smoothed hinge (Rennie-Srebro)", zoo.smooth_hinge, zoo.smooth_hinge_derivative,
                    family="hinge", linestyle="--"),
@@ -168,7 +184,7 @@ BINARY: dict[str, MarginLoss] = {
                    zoo.modified_huber_derivative, family="squared_hinge", linestyle="--"),
         MarginLoss("logistic", "logistic (cross-entropy)", r"logistic $\log(1+e^{-m})$",
                    zoo.logistic, zoo.logistic_derivative, family="cross_entropy",
-                   newton=newton.LogisticNewton()),
+                   newton=solvers.LogisticNewton()),
         MarginLoss("logistic_bits", "logistic in bits", r"logistic in bits $\log_2(1+e^{-m})$",
                    zoo.logistic_bits, zoo.logistic_bits_derivative, family="cross_entropy",
                    linestyle="-."),
@@ -186,16 +202,16 @@ MULTICLASS: dict[str, MulticlassLoss] = {
         MulticlassLoss("weston_watkins", "Weston-Watkins",
                        r"$\sum_{k \neq c} [s_k - s_c + \Delta]_+$", weston_watkins_loss,
                        family="hinge", parameters=("margin",),
-                       newton=newton.WestonWatkinsNewton()),
+                       newton=solvers.WestonWatkinsNewton()),
         MulticlassLoss("crammer_singer", "Crammer-Singer",
                        r"$[\max_{k \neq c} s_k - s_c + \Delta]_+$", crammer_singer_loss,
                        family="squared_hinge", parameters=("margin",),
-                       newton=newton.CrammerSingerNewton()),
+                       newton=solvers.CrammerSingerNewton()),
         MulticlassLoss("one_vs_rest", "one-vs-rest", r"$\sum_k [\Delta - t_k s_k]_+$",
                        one_vs_rest_loss, family="margin", parameters=("margin",)),
         MulticlassLoss("cross_entropy", "softmax cross-entropy",
                        r"$-\log \mathrm{softmax}(s)_c$", _softmax_cross_entropy,
-                       family="cross_entropy", newton=newton.CrossEntropyNewton()),
+                       family="cross_entropy", newton=solvers.CrossEntropyNewton()),
     )
 }
 """The multi-class losses, keyed by name."""
@@ -231,10 +247,12 @@ def binary_loss(name: object, choices: tuple[str, ...] | None = None) -> MarginL
     >>> binary_loss("squared_hinge").title
     'squared hinge'
     """
-    return _lookup(BINARY, name, choices)
+    entry: MarginLoss = _lookup(BINARY, name, choices)
+    return entry
 
 
 def multiclass_loss(name: object, choices: tuple[str, ...] | None = None) -> MulticlassLoss:
     """The entry of :data:`MULTICLASS` called ``name``, or a ``ValueError`` listing ``choices``."""
-    return _lookup(MULTICLASS, name, choices)
+    entry: MulticlassLoss = _lookup(MULTICLASS, name, choices)
+    return entry
 

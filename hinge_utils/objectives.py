@@ -37,6 +37,7 @@ import torch
 from torch import Tensor
 
 from hinge_utils._validation import (
+    Constraint,
     Flag,
     OneOf,
     Real,
@@ -61,7 +62,7 @@ BINARY_LOSSES = trainable_binary()
 #: Losses accepted by :func:`multiclass_objective` and ``train_linear_multiclass``.
 MULTICLASS_LOSSES = trainable_multiclass()
 
-_BINARY_PARAMETERS = {
+_BINARY_PARAMETERS: dict[str, Constraint] = {
     "lam": Real(0.0, example="lam=0.01 (lam = 1 / (N * C) for scikit-learn's C)"),
     "loss": OneOf(BINARY_LOSSES),
     "regularize_bias": Flag(),
@@ -159,6 +160,7 @@ def _check_multiclass_model(weight: object, bias: object, X: object, y: object) 
                 f"{name} must be a floating-point tensor; got {got}: for an nn.Linear(D, K) "
                 f"pass model.{name}"
             )
+    assert isinstance(weight, Tensor) and isinstance(bias, Tensor)  # checked just above
     if weight.ndim != 2:
         raise ValueError(
             f"weight must have shape (K, D), one row per class; got shape "

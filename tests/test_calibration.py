@@ -252,7 +252,7 @@ def test_separable_data_give_a_steep_but_finite_sigmoid():
         ({"folds": True}, ValueError, "folds must be an int >= 2; got True: use folds=5"),
         ({"folds": 2.5}, ValueError, "folds must be an int >= 2; got 2.5: use folds=5"),
         ({"folds": 500}, ValueError, "folds must be at most the number of samples, 200"),
-        ({"lam": 0.0}, ValueError, "lam must be finite and > 0; got 0.0: use lam=0.01"),
+        ({"lam": 0.0}, ValueError, "lam must be finite and > 0; got 0.0: pass e.g. lam=0.01"),
         ({"lam": "0.01"}, TypeError, "lam must be a real number; got str"),
         ({"platt_lam": -1.0}, ValueError, "platt_lam must be finite and > 0"),
     ],
@@ -295,7 +295,7 @@ def test_platt_scaling_bad_input():
         platt_scaling(torch.tensor([0.0, math.nan, 1.0]), y)
     with pytest.raises(ValueError, match=r"shape \(3,\), one label per score"):
         platt_scaling(torch.zeros(3), y[:2])
-    with pytest.raises(ValueError, match="lam must be finite and > 0; got -0.1: use lam=1e-4"):
+    with pytest.raises(ValueError, match="lam must be finite and > 0; got -0.1: pass e.g. lam=1e-4"):
         platt_scaling(torch.tensor([0.0, 0.5, 1.0]), y, lam=-0.1)
     with pytest.raises(ValueError, match=r"n must be an int >= 2"):
         interleaved_folds(1)

@@ -25,8 +25,8 @@ from hinge_utils.data import (
     make_multiclass_blobs,
     make_outlier_blobs,
     make_separable_blobs,
-    seed_svm_data,
-    seed_svm_init,
+    syllabus_svm_data,
+    syllabus_svm_init,
 )
 from hinge_utils.losses import BINARY, MULTICLASS
 from hinge_utils.margins import support_vectors
@@ -389,8 +389,8 @@ def test_train_sgd_reproduces_the_syllabus_loop_exactly():
     with torch.random.fork_rng(devices=[]):
         model = _syllabus_run()
     before = torch.get_rng_state()
-    X, y = seed_svm_data()
-    result = train_sgd(X, y, init=seed_svm_init())
+    X, y = syllabus_svm_data()
+    result = train_sgd(X, y, init=syllabus_svm_init())
     assert torch.equal(torch.get_rng_state(), before)
     assert torch.equal(result.weight, model.weight.detach()[0])
     assert torch.equal(result.bias, model.bias.detach()[0])
@@ -413,8 +413,8 @@ def test_train_sgd_is_deterministic_given_a_seed():
 
 
 def test_the_syllabus_loop_stops_short_of_the_exact_optimum():
-    X, y = seed_svm_data()
-    sgd = train_sgd(X, y, init=seed_svm_init())
+    X, y = syllabus_svm_data()
+    sgd = train_sgd(X, y, init=syllabus_svm_init())
     exact = train_linear_svm(X, y, lam=0.01, regularize_bias=True)
     # the same objective (weight decay penalises the bias too); the fixed step stays above it
     assert exact.objective < sgd.objective

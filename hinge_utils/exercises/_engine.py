@@ -400,7 +400,9 @@ def _mistake_output(mistake: Mistake, case: Case) -> Tensor | None:
         return None
 
 
-def _whole_output_hint(got: Tensor, case: Case, mistakes: Sequence[Mistake], atol: float):
+def _whole_output_hint(
+    got: Tensor, case: Case, mistakes: Sequence[Mistake], atol: float
+) -> str | None:
     for mistake in mistakes:
         wrong = _mistake_output(mistake, case)
         if wrong is not None and wrong.shape == got.shape and _close(got, wrong, atol):
@@ -408,7 +410,14 @@ def _whole_output_hint(got: Tensor, case: Case, mistakes: Sequence[Mistake], ato
     return None
 
 
-def _entry_hint(got_i, index, case, mistakes, shape, atol) -> str | None:
+def _entry_hint(
+    got_i: Tensor,
+    index: int,
+    case: Case,
+    mistakes: Sequence[Mistake],
+    shape: tuple[int, ...],
+    atol: float,
+) -> str | None:
     for mistake in mistakes:
         wrong = _mistake_output(mistake, case)
         if (

@@ -145,11 +145,13 @@ _GEOMETRIC_CASES = (
 )
 
 
-def _scores(w: torch.Tensor, b: float, X: torch.Tensor) -> torch.Tensor:
+def _scores(w: torch.Tensor, b: torch.Tensor | float, X: torch.Tensor) -> torch.Tensor:
     return X @ w + b
 
 
-def _functional(w, b, X, y) -> torch.Tensor:
+def _functional(
+    w: torch.Tensor, b: torch.Tensor | float, X: torch.Tensor, y: torch.Tensor
+) -> torch.Tensor:
     return y.to(X.dtype) * _scores(w, b, X)
 
 

@@ -69,37 +69,37 @@ def _cs(s: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
     return crammer_singer_loss(s, c, reduction="none")
 
 
-def _ww_without_clamp(s, c):
+def _ww_without_clamp(s: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
     terms, wrong = _terms(s, c)
     return (terms * wrong).sum(1)
 
 
-def _ww_flipped(s, c):
+def _ww_flipped(s: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
     terms, wrong = _terms(s, c)
     return ((2 - terms).clamp(min=0) * wrong).sum(1)  # max(0, s_c - s_k + 1)
 
 
-def _ww_no_margin(s, c):
+def _ww_no_margin(s: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
     terms, wrong = _terms(s, c)
     return ((terms - 1).clamp(min=0) * wrong).sum(1)
 
 
-def _cs_including_true(s, c):
+def _cs_including_true(s: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
     terms, _ = _terms(s, c)
     return terms.amax(1).clamp(min=0)
 
 
-def _cs_without_clamp(s, c):
+def _cs_without_clamp(s: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
     terms, wrong = _terms(s, c)
     return terms.masked_fill(~wrong, float("-inf")).amax(1)
 
 
-def _cs_flipped(s, c):
+def _cs_flipped(s: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
     terms, wrong = _terms(s, c)
     return (2 - terms).masked_fill(~wrong, float("-inf")).amax(1).clamp(min=0)
 
 
-def _cs_no_margin(s, c):
+def _cs_no_margin(s: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
     terms, wrong = _terms(s, c)
     return (terms - 1).masked_fill(~wrong, float("-inf")).amax(1).clamp(min=0)
 

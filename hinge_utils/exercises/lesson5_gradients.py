@@ -49,27 +49,27 @@ def _gradient(s: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return hinge_subgradient(s, y)
 
 
-def _at_kink_minus_y(s, y):
+def _at_kink_minus_y(s: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     ys, labels = _ys_and_labels(s, y)
     return _where(ys <= 1, -labels)
 
 
-def _plus_y(s, y):
+def _plus_y(s: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     ys, labels = _ys_and_labels(s, y)
     return _where(ys < 1, labels)
 
 
-def _one(s, y):
+def _one(s: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     ys, _ = _ys_and_labels(s, y)
     return (ys < 1).to(s.dtype)
 
 
-def _minus_one(s, y):
+def _minus_one(s: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     ys, _ = _ys_and_labels(s, y)
     return -(ys < 1).to(s.dtype)
 
 
-def _misclassified_only(s, y):
+def _misclassified_only(s: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     ys, labels = _ys_and_labels(s, y)
     return _where(ys < 0, -labels)
 

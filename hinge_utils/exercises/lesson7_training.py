@@ -58,11 +58,15 @@ _OBJECTIVE_CASES = (
 )
 
 
-def _objective(weight, bias, X, y, lam) -> torch.Tensor:
+def _objective(
+    weight: torch.Tensor, bias: torch.Tensor | float, X: torch.Tensor, y: torch.Tensor, lam: float
+) -> torch.Tensor:
     return svm_objective(weight, bias, X, y, lam)
 
 
-def _hinges(w, b, X, y) -> torch.Tensor:
+def _hinges(
+    w: torch.Tensor, b: torch.Tensor | float, X: torch.Tensor, y: torch.Tensor
+) -> torch.Tensor:
     return (1 - y.to(X.dtype) * (X @ w + b)).clamp(min=0)
 
 

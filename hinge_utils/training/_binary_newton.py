@@ -32,7 +32,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from hinge_utils._newton_losses import PUSH_TOL, BinaryNewtonLoss, LineData
+from hinge_utils._newton_losses import PUSH_TOL, BinaryNewtonLoss, LineData, LossStats
 
 _WIDTH_START = 1.0  # first Huber width: at w = 0, b = 0 every sample has 1 - m = 1, in the band
 _WIDTH_SHRINK = 0.05  # next width = 5% of the last
@@ -394,7 +394,7 @@ def iterate_rows(
 
 
 def margin_rows(
-    objective: np.ndarray, u: np.ndarray, targets: np.ndarray, loss: BinaryNewtonLoss
+    objective: np.ndarray, u: np.ndarray, targets: np.ndarray, loss: LossStats
 ) -> np.ndarray:
     """Rows ``[objective, n_correct, n_violators, n_pushing]`` from ``u = t - m`` (one row per
     row of ``u``): correct where :math:`m > 0`, violators beyond the library's tolerance."""

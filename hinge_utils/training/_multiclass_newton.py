@@ -29,20 +29,13 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from hinge_utils._newton_losses import (
-    CrammerSingerNewton,
-    CrossEntropyNewton,
-    WestonWatkinsNewton,
-)
+from hinge_utils._newton_losses import MulticlassNewtonLoss
 
 #: Relative Newton decrement at which a smoothing level is solved (about 2 (J - J*) / J) ...
 LEVEL_TOL = 1e-4
 #: ... or a step within 10% of the full Newton step: the level is nearly solved, move on
 #: (the binary solver's rule too).
 NEARLY_FULL = 0.1
-
-MulticlassNewtonLoss = WestonWatkinsNewton | CrammerSingerNewton | CrossEntropyNewton
-
 
 class MulticlassNewton:
     """Newton's method with an exact line search on the smoothed multi-class objective, in float64.

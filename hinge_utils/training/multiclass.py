@@ -10,6 +10,7 @@ from torch import Tensor
 
 from hinge_utils._validation import (
     LAM,
+    Constraint,
     Flag,
     Integer,
     OneOf,
@@ -31,7 +32,7 @@ from hinge_utils.training.records import (
 
 __all__ = ["train_linear_multiclass"]
 
-_PARAMETERS = {
+_PARAMETERS: dict[str, Constraint] = {
     "num_classes": Integer(2, example="num_classes=10 (for two classes, 2)"),
     "loss": OneOf(MULTICLASS_LOSSES),
     "lam": LAM,
@@ -46,7 +47,7 @@ def _row(scores: Tensor, y: Tensor, loss: str, penalty: Tensor) -> Tensor:
     dtype = scores.dtype
     margins = multiclass_margin(scores, y, validate_args=False)
     violators = (margin_position(margins) == INSIDE).sum(dtype=dtype)  # m < 1, up to the tolerance
-    pushing = multiclass_loss(loss).newton.pushing(scores, y).to(dtype)
+    pushing = multiclass_loss(loss).solver().pushing(scores, y).to(dtype)
     objective = multiclass_data_loss(scores, y, loss) + penalty
     correct = (margins > 0).sum(dtype=dtype)
     return torch.stack([objective, correct, violators, pushing])
@@ -133,7 +134,7 @@ def train_linear_multiclass(
     )
     y = check_class_labels(y, X, num_classes).long()
     lam, tol = params["lam"], params["tol"]
-    newton = multiclass_loss(loss).newton
+    newton = multiclass_loss(loss).solver()
     solver = MulticlassNewton(X, y, num_classes, newton, lam, regularize_bias)
     theta = torch.zeros(num_classes, X.shape[1] + 1, dtype=torch.float64, device=X.device)
     iterates: list[Tensor] = []

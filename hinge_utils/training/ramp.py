@@ -12,7 +12,14 @@ import torch
 from torch import Tensor
 
 from hinge_utils._newton_losses import RampStats
-from hinge_utils._validation import LAM, Flag, Integer, check_parameters, check_training_data
+from hinge_utils._validation import (
+    LAM,
+    Constraint,
+    Flag,
+    Integer,
+    check_parameters,
+    check_training_data,
+)
 from hinge_utils.losses import BINARY
 from hinge_utils.training import _binary_newton
 from hinge_utils.training.records import LinearSVMResult, history_from_rows
@@ -20,7 +27,7 @@ from hinge_utils.training.svm import final_row, train_linear_svm
 
 __all__ = ["ramp_starts", "train_ramp"]
 
-_PARAMETERS = {
+_PARAMETERS: dict[str, Constraint] = {
     "lam": LAM,
     "rounds": Integer(1, example="rounds=50"),
     "regularize_bias": Flag(),
@@ -100,7 +107,7 @@ def _cccp_ramp(
     ``base`` is the standardised SVM problem of the data; each round flips the rows of the
     samples the current model gets wrong (label and target -1).
     """
-    hinge = BINARY["hinge"].newton
+    hinge = BINARY["hinge"].solver()
     weight, bias = (part.numpy() for part in start)
     wrong = yw * (Xw @ weight + bias) < 0  # the set S of the current iterate
     theta = np.concatenate([weight, [float(bias)]])
@@ -118,8 +125,8 @@ def _cccp_ramp(
         margins = yw * (Xw @ theta[:-1] + theta[-1])
         squares = float(theta[:-1] @ theta[:-1]) + (theta[-1] ** 2 if regularize_bias else 0.0)
         u = 1.0 - margins
-        objective = np.asarray(_RAMP.mean(u) + 0.5 * lam * squares)
-        row = _binary_newton.margin_rows(objective, u, np.ones_like(u), _RAMP)
+        ramp_objective = np.asarray(_RAMP.mean(u) + 0.5 * lam * squares)
+        row = _binary_newton.margin_rows(ramp_objective, u, np.ones_like(u), _RAMP)
         rows.append(row)
         objective = float(row[0])
         new_wrong = margins < 0
@@ -247,14 +254,12 @@ def train_ramp(
     ones = torch.ones(len(y), dtype=torch.float64)
     base = _binary_newton.standardised_problem(X, y, lam, regularize_bias, ones)
     Xw, yw = X.detach().double().cpu().numpy(), y.detach().double().cpu().numpy()
-    best = None
-    for start in checked:
-        theta, rows, converged = _cccp_ramp(
-            base, Xw, yw, lam, regularize_bias, start, rounds, max_epochs
-        )
-        if best is None or float(rows[-1, 0]) < float(best[1][-1, 0]):
-            best = (theta, rows, converged)
-    theta, rows, converged = best
+    runs = [
+        _cccp_ramp(base, Xw, yw, lam, regularize_bias, start, rounds, max_epochs)
+        for start in checked
+    ]
+    # the lowest ramp objective (the first one on ties)
+    theta, rows, converged = min(runs, key=lambda run: float(run[1][-1, 0]))
     weight = torch.as_tensor(theta[:-1], dtype=X.dtype, device=X.device)
     bias = torch.as_tensor(theta[-1], dtype=X.dtype, device=X.device)
     # The last record is recomputed for the weights actually returned (in the dtype of X).

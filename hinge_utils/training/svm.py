@@ -8,8 +8,10 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from hinge_utils._newton_losses import LossStats
 from hinge_utils._validation import (
     LAM,
+    Constraint,
     Flag,
     Integer,
     OneOf,
@@ -24,7 +26,7 @@ from hinge_utils.training.records import ConvergenceWarning, LinearSVMResult, hi
 
 __all__ = ["train_linear_svm"]
 
-_PARAMETERS = {
+_PARAMETERS: dict[str, Constraint] = {
     "lam": LAM,
     "loss": OneOf(BINARY_LOSSES),
     "regularize_bias": Flag(),
@@ -36,7 +38,7 @@ _PARAMETERS = {
 
 def final_row(
     X: Tensor, y: Tensor, weight: Tensor, bias: Tensor, targets: np.ndarray, lam: float,
-    regularize_bias: bool, loss: object,
+    regularize_bias: bool, loss: LossStats,
 ) -> np.ndarray:
     """The history row of the weights actually returned (in the dtype of ``X``), in float64."""
     margins = (y * (X @ weight + bias)).detach().double().cpu().numpy()
@@ -159,7 +161,7 @@ def train_linear_svm(
         tol=tol, stop_gap=stop_gap,
     )
     lam, tol, stop_gap = params["lam"], params["tol"], params["stop_gap"]
-    newton = binary_loss(loss).newton
+    newton = binary_loss(loss).solver()
     ones = torch.ones(len(y), dtype=torch.float64)
     problem = _binary_newton.standardised_problem(X, y, lam, regularize_bias, ones)
     theta, rows, converged = _binary_newton.solve(problem, newton, max_epochs, tol, stop_gap)
