@@ -1057,3 +1057,39 @@ def test_multiclass_free_biases_are_the_canonical_ones(loss):
     X, y = make_multiclass_blobs(n=150, k=3, separation=3.0, seed=4, dtype=torch.float64)
     result = train_linear_multiclass(X, y, 3, loss)
     assert abs(float(result.bias.sum())) < 1e-12
+
+
+@pytest.mark.parametrize("loss", ["hinge", "squared_hinge", "logistic"])
+@pytest.mark.parametrize("regularize_bias", [False, True])
+def test_dual_weights_give_the_weights_back(loss, regularize_bias):
+    # The representer theorem at the optimum: w = X^T (a * y) / (N lam), and for the free bias
+    # sum_i a_i y_i = 0 (penalised: b = sum_i a_i y_i / (N lam)).
+    X, y = make_binary_blobs(n=200, separation=2.0, seed=5, dtype=torch.float64)
+    lam = 0.01
+    result = train_linear_svm(X, y, lam, loss, regularize_bias=regularize_bias)
+    a = result.dual_weights
+    # (the smooth losses stop at a Newton decrement of 1e-12 J: weights to about 1e-5)
+    torch.testing.assert_close(result.weight, X.T @ (a * y) / (len(y) * lam), rtol=1e-5, atol=1e-8)
+    tol = 1e-5 if loss == "logistic" else 1e-8  # logistic: stopped by its decrement, not exact
+    if regularize_bias:
+        assert float(result.bias) == pytest.approx(float((a * y).sum()) / (len(y) * lam), abs=tol)
+    else:
+        assert abs(float((a * y).sum())) < tol
+    if loss == "hinge":
+        assert bool(((a >= 0) & (a <= 1)).all())
+
+
+def test_hinge_dual_weights_match_libsvm_dual_coef():
+    # The oracle: libsvm's dual solution, SVC.dual_coef_ = C alpha_i y_i on its support vectors.
+    from sklearn.svm import SVC
+
+    X, y = make_binary_blobs(n=300, separation=2.0, seed=6, dtype=torch.float64)
+    lam = 0.01
+    C = 1 / (len(y) * lam)
+    result = train_linear_svm(X, y, lam)
+    svc = SVC(kernel="linear", C=C, tol=1e-10).fit(X.numpy(), y.numpy())
+    theirs = np.zeros(len(y))
+    theirs[svc.support_] = svc.dual_coef_[0] / C
+    ours = (result.dual_weights * y).numpy()
+    np.testing.assert_allclose(ours, theirs, atol=1e-5)
+    assert set(np.flatnonzero(np.abs(ours) > 1e-6)) == set(svc.support_.tolist())

@@ -363,24 +363,27 @@ def balanced_dual_weights(
 
 def certify(
     problem: BinaryProblem, run: NewtonRun, stop_gap: float
-) -> tuple[np.ndarray, bool]:
-    """The hinge's answer and whether its duality gap certifies it (at most ``GAP_TOL``, or
-    ``stop_gap`` if larger, times the objective). An answer worse than :math:`w = 0, b = 0` (or
-    nan) is never returned: :math:`w = 0, b = 0` is, uncertified."""
+) -> tuple[np.ndarray, bool, np.ndarray]:
+    """The hinge's answer, whether its duality gap certifies it (at most ``GAP_TOL``, or
+    ``stop_gap`` if larger, times the objective), and the dual weights that certify it. An
+    answer worse than :math:`w = 0, b = 0` (or nan) is never returned: :math:`w = 0, b = 0`
+    is, uncertified."""
     Z, reg, targets = problem.Z, problem.reg, problem.targets
-    primal, gap = duality_gap(Z, reg, targets, run.theta, run.alpha)
+    alpha = run.alpha
+    primal, gap = duality_gap(Z, reg, targets, run.theta, alpha)
     certified = max(GAP_TOL, stop_gap)
     if gap > certified * max(primal, 1e-300):  # a band crowded with samples: balance
         balanced = balanced_dual_weights(Z, reg, targets, run.theta, run.alpha, _BALANCE_ROUNDS)
         for round_, candidate in enumerate(balanced, start=1):
             if round_ % 25 == 0 or round_ == 1:
                 primal, gap = duality_gap(Z, reg, targets, run.theta, candidate)
+                alpha = candidate
                 if gap <= certified * max(primal, 1e-300):
                     break
     start = float(np.maximum(targets, 0.0).mean())  # the objective at w = 0, b = 0
     if not primal <= start:
-        return np.zeros_like(run.theta), False
-    return run.theta, gap <= certified * max(primal, 1e-300)
+        return np.zeros_like(run.theta), False, np.zeros_like(alpha)
+    return run.theta, gap <= certified * max(primal, 1e-300), np.clip(alpha, 0.0, 1.0)
 
 
 def iterate_rows(
@@ -403,22 +406,42 @@ def margin_rows(
     return np.stack([objective, correct, violators, loss.pushing(u)], axis=-1).astype(np.float64)
 
 
+@dataclass(frozen=True)
+class Solution:
+    r"""What :func:`solve` returns.
+
+    Attributes:
+        theta: :math:`(w, b)` in the original coordinates.
+        rows: the history rows of every iterate, ``(epochs, 4)``.
+        converged: the optimality test held (the hinge: certified by the duality gap).
+        dual_weights: :math:`a_i = -\ell'(m_i)` at the answer, so that :math:`w = rac{1}{N\lambda}
+            \sum_i a_i y_i x_i` (the hinge: the dual solution :math:`lpha_i \in [0, 1]`, 0
+            beyond the margin, 1 inside it).
+    """
+
+    theta: np.ndarray
+    rows: np.ndarray
+    converged: bool
+    dual_weights: np.ndarray
+
+
 def solve(
     problem: BinaryProblem,
     loss: BinaryNewtonLoss,
     max_epochs: int,
     tol: float,
     stop_gap: float,
-) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Minimise, certify (hinge) and map back: ``(theta = (w, b), rows, converged)``."""
+) -> Solution:
+    """Minimise, certify (hinge) and map back to the original coordinates."""
     if loss.kinked:
         run = hinge_newton(problem, loss, max_epochs, tol, stop_gap)
-        theta, converged = certify(problem, run, stop_gap)
+        theta, converged, dual = certify(problem, run, stop_gap)
     else:
         run = smooth_newton(problem, loss, max_epochs, tol)
         theta, converged = run.theta, run.converged
+        dual = loss.slopes_curvatures(problem.targets - problem.Z @ theta, math.inf)[0]
     if run.iterates:
         rows = iterate_rows(problem, loss, np.stack(run.iterates))
     else:
         rows = np.zeros((0, 4))
-    return problem.original(theta), rows, converged
+    return Solution(problem.original(theta), rows, converged, dual)

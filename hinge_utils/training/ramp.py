@@ -120,7 +120,7 @@ def _cccp_ramp(
         sign = np.where(wrong, -1.0, 1.0)
         problem = dataclasses.replace(base, Z=base.Z * sign[:, None], targets=sign)
         run = _binary_newton.hinge_newton(problem, hinge, max_epochs, 0.0, 0.0)
-        solved_theta, solved = _binary_newton.certify(problem, run, 0.0)
+        solved_theta, solved, _ = _binary_newton.certify(problem, run, 0.0)
         theta = problem.original(solved_theta)
         margins = yw * (Xw @ theta[:-1] + theta[-1])
         squares = float(theta[:-1] @ theta[:-1]) + (theta[-1] ** 2 if regularize_bias else 0.0)

@@ -195,9 +195,17 @@ class LinearSVMResult(TrainingResult):
     Attributes:
         method: ``'newton'`` (``train_linear_svm``), ``'sgd'`` (``train_sgd``) or ``'cccp'``
             (``train_ramp``).
+        dual_weights: ``train_linear_svm`` only (None for the others): :math:`a_i =
+            -\\ell'(m_i)` at the optimum, shape ``(N,)``, the weights of the representer
+            theorem :math:`w = \\frac{1}{N\\lambda}\\sum_i a_i y_i x_i` (with
+            :math:`\\sum_i a_i y_i = 0` when the bias is free). For the hinge they are the dual
+            solution :math:`\\alpha_i \\in [0, 1]`: 0 beyond the margin, 1 inside it, in between
+            only on it; scikit-learn's ``SVC.dual_coef_`` holds :math:`C \\alpha_i y_i` for the
+            support vectors (:math:`C = 1 / (N\\lambda)`).
     """
 
     method: str = "newton"
+    dual_weights: Tensor | None = None
 
     def predict(self, X: Tensor) -> Tensor:
         """Labels in {-1, +1}: +1 where the score is > 0 (as scikit-learn), dtype of ``X``."""

@@ -164,7 +164,8 @@ def train_linear_svm(
     newton = binary_loss(loss).solver()
     ones = torch.ones(len(y), dtype=torch.float64)
     problem = _binary_newton.standardised_problem(X, y, lam, regularize_bias, ones)
-    theta, rows, converged = _binary_newton.solve(problem, newton, max_epochs, tol, stop_gap)
+    solution = _binary_newton.solve(problem, newton, max_epochs, tol, stop_gap)
+    theta, rows, converged = solution.theta, solution.rows, solution.converged
     if not converged:
         warnings.warn(
             f"train_linear_svm did not reach the optimum within max_epochs={max_epochs} Newton "
@@ -186,4 +187,5 @@ def train_linear_svm(
         regularize_bias=regularize_bias,
         method="newton",
         converged=converged,
+        dual_weights=torch.as_tensor(solution.dual_weights, dtype=X.dtype, device=X.device),
     )
