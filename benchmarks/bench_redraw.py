@@ -37,9 +37,9 @@ from _timing import alternate, stats  # noqa: E402
 
 from hinge_utils.data import make_binary_blobs  # noqa: E402
 from hinge_utils.plotting import (  # noqa: E402
+    course_style,
     freeze_layout,
     plot_decision_boundary,
-    style,
     update_decision_boundary,
 )
 
@@ -56,7 +56,7 @@ def random_models(count: int, seed: int = 0) -> list[tuple[torch.Tensor, float]]
 
 
 def explorer_figure(X: torch.Tensor, y: torch.Tensor):
-    with style():
+    with course_style():
         fig, ax = plt.subplots(figsize=FIGSIZE, dpi=DPI)
         art = plot_decision_boundary(torch.tensor([1.0, 1.0]), 0.0, X, y, ax=ax,
                                      title="Drag w and b")
@@ -64,7 +64,7 @@ def explorer_figure(X: torch.Tensor, y: torch.Tensor):
 
 
 def empty_figure():
-    with style():
+    with course_style():
         fig, ax = plt.subplots(figsize=FIGSIZE, dpi=DPI)
     return fig
 
@@ -139,7 +139,7 @@ def main() -> None:
 
     def render() -> None:
         weight, bias = next_model()
-        with style():
+        with course_style():
             new_fig, ax = plt.subplots(figsize=FIGSIZE, dpi=DPI)
             plot_decision_boundary(weight, bias, X, y, ax=ax, title="Drag w and b")
         new_fig.savefig(io.BytesIO(), format="png", dpi=DPI)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from . import zoo
+from . import formatting, frames, losses, zoo
 from .data import (
     DataSplit,
     flip_labels,
@@ -25,9 +25,11 @@ from .data import (
     make_multiclass_blobs,
     make_outlier_blobs,
     make_separable_blobs,
-    seed_svm_data,
-    seed_svm_init,
+    syllabus_svm_data,
+    syllabus_svm_init,
 )
+from .data import seed_svm_data as seed_svm_data  # deprecated: syllabus_svm_data
+from .data import seed_svm_init as seed_svm_init  # deprecated: syllabus_svm_init
 from .functional import (
     crammer_singer_loss,
     functional_margin,
@@ -82,12 +84,15 @@ __all__ = [
     "crammer_singer_loss",
     "exercises",
     "flip_labels",
+    "formatting",
+    "frames",
     "functional_margin",
     "geometric_margin",
     "hinge_loss",
     "hinge_subgradient",
     "load_digits_split",
     "load_iris_split",
+    "losses",
     "make_binary_blobs",
     "make_multiclass_blobs",
     "make_outlier_blobs",
@@ -100,12 +105,12 @@ __all__ = [
     "multiclass_objective",
     "plotting",
     "ramp_starts",
-    "seed_svm_data",
-    "seed_svm_init",
     "setup",
     "squared_hinge_loss",
     "support_vectors",
     "svm_objective",
+    "syllabus_svm_data",
+    "syllabus_svm_init",
     "train_linear_multiclass",
     "train_linear_svm",
     "train_ramp",

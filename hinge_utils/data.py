@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from typing import NamedTuple
 
 import torch
@@ -36,8 +37,8 @@ __all__ = [
     "make_multiclass_blobs",
     "make_outlier_blobs",
     "make_separable_blobs",
-    "seed_svm_data",
-    "seed_svm_init",
+    "syllabus_svm_data",
+    "syllabus_svm_init",
 ]
 
 #: Unit vector along the diagonal: the two binary blobs sit at +-(separation / 2) * _DIAGONAL.
@@ -370,7 +371,7 @@ def _syllabus_draws() -> tuple[Tensor, Tensor]:
     return X, y
 
 
-def seed_svm_data() -> tuple[Tensor, Tensor]:
+def syllabus_svm_data() -> tuple[Tensor, Tensor]:
     r"""The syllabus's training data, bit for bit: 100 points around (2, 2) and (-2, -2).
 
     Runs the syllabus's own lines (``torch.manual_seed(42)``, ``x_pos = randn(50, 2) + (2, 2)``,
@@ -382,7 +383,7 @@ def seed_svm_data() -> tuple[Tensor, Tensor]:
 
     Example::
 
-        >>> X, y = seed_svm_data()
+        >>> X, y = syllabus_svm_data()
         >>> X.shape, int(y.sum())  # 50 times +1 and 50 times -1
         (torch.Size([100, 2]), 0)
     """
@@ -390,20 +391,21 @@ def seed_svm_data() -> tuple[Tensor, Tensor]:
         return _syllabus_draws()
 
 
-def seed_svm_init() -> tuple[Tensor, Tensor]:
+def syllabus_svm_init() -> tuple[Tensor, Tensor]:
     r"""The starting weights of the syllabus's ``nn.Linear(2, 1)``, drawn right after its data.
 
     In the syllabus, ``model = nn.Linear(2, 1)`` is created after the data, so its random
-    initial weights depend on the seed 42 and on the 200 numbers the data consumed. This function
-    replays exactly that (inside ``torch.random.fork_rng``: the global state is left unchanged),
-    so ``train_sgd(*seed_svm_data(), init=seed_svm_init())`` reproduces the syllabus's loop.
+    initial weights depend on the random seed 42 and on the 200 numbers the data consumed. This
+    function replays exactly that (inside ``torch.random.fork_rng``: the global state is left
+    unchanged), so ``train_sgd(*syllabus_svm_data(), init=syllabus_svm_init())`` reproduces the
+    syllabus's loop.
 
     Returns:
         ``(weight, bias)``: float32 tensors of shapes :math:`(2)` and :math:`()`.
 
     Example::
 
-        >>> weight, bias = seed_svm_init()
+        >>> weight, bias = syllabus_svm_init()
         >>> weight.shape, bias.shape
         (torch.Size([2]), torch.Size([]))
         >>> bool(weight.abs().max() <= 2 ** -0.5)  # nn.Linear draws from U(-1/sqrt(2), 1/sqrt(2))
@@ -413,6 +415,27 @@ def seed_svm_init() -> tuple[Tensor, Tensor]:
         _syllabus_draws()
         model = nn.Linear(2, 1)
     return model.weight.detach().reshape(2).clone(), model.bias.detach().reshape(()).clone()
+
+
+def _renamed(old: str, new: str) -> None:
+    warnings.warn(
+        f"{old}() is deprecated: use {new}(); the data are the course syllabus's, and 'seed' "
+        "names a random seed in this library",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+
+
+def seed_svm_data() -> tuple[Tensor, Tensor]:
+    """Deprecated name of :func:`syllabus_svm_data`; warns, then returns what it returns."""
+    _renamed("seed_svm_data", "syllabus_svm_data")
+    return syllabus_svm_data()
+
+
+def seed_svm_init() -> tuple[Tensor, Tensor]:
+    """Deprecated name of :func:`syllabus_svm_init`; warns, then returns what it returns."""
+    _renamed("seed_svm_init", "syllabus_svm_init")
+    return syllabus_svm_init()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ r"""The hinge losses as ``nn.Module`` objects: thin shells over :mod:`hinge_util
 
 Each module stores its options, checks them once at construction, and calls the function of the
 same name in ``forward``. See :mod:`hinge_utils.functional` for the maths, the two multi-class
-conventions (the seed's sum over classes vs torch's mean) and the choice of 0 at the kink.
+conventions (the syllabus's sum over classes vs torch's mean) and the choice of 0 at the kink.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ class SquaredHingeLoss(_MarginLoss):
 
 
 class WestonWatkinsLoss(_MarginLoss):
-    r"""Weston-Watkins multi-class hinge, summed over the wrong classes (the seed's convention).
+    r"""Weston-Watkins multi-class hinge, summed over the wrong classes (the syllabus's convention).
 
     .. math::
         \ell_n = \sum_{k \neq c_n} w_{c_n} \max(0,\; s_{nk} - s_{n c_n} + \Delta)^p

@@ -22,8 +22,8 @@ from hinge_utils.data import (
     make_multiclass_blobs,
     make_outlier_blobs,
     make_separable_blobs,
-    seed_svm_data,
-    seed_svm_init,
+    syllabus_svm_data,
+    syllabus_svm_init,
 )
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -148,27 +148,27 @@ def _syllabus_lines() -> tuple[torch.Tensor, torch.Tensor, nn.Linear]:
     return X, y, model
 
 
-def test_seed_svm_data_is_the_syllabus_data_bit_for_bit(global_rng_untouched):
+def test_syllabus_svm_data_is_the_syllabus_data_bit_for_bit(global_rng_untouched):
     with torch.random.fork_rng(devices=[]):
         X_ref, y_ref, _ = _syllabus_lines()
-    X, y = seed_svm_data()
+    X, y = syllabus_svm_data()
     assert torch.equal(X, X_ref) and torch.equal(y, y_ref)
     assert X.dtype == y.dtype == torch.float32
 
 
-def test_seed_svm_data_leaves_the_global_rng_where_it_was():
+def test_syllabus_svm_data_leaves_the_global_rng_where_it_was():
     torch.manual_seed(123)
     expected = torch.rand(3)
     torch.manual_seed(123)
-    seed_svm_data()
-    seed_svm_init()
+    syllabus_svm_data()
+    syllabus_svm_init()
     assert torch.equal(torch.rand(3), expected)
 
 
-def test_seed_svm_init_is_the_syllabus_models_start(global_rng_untouched):
+def test_syllabus_svm_init_is_the_syllabus_models_start(global_rng_untouched):
     with torch.random.fork_rng(devices=[]):
         _, _, model = _syllabus_lines()
-    weight, bias = seed_svm_init()
+    weight, bias = syllabus_svm_init()
     assert torch.equal(weight, model.weight.detach()[0])
     assert torch.equal(bias, model.bias.detach()[0])
     assert weight.shape == (2,) and bias.shape == ()

@@ -1,9 +1,9 @@
 """Numbers of the hinge losses, checked against independent oracles.
 
-Oracles: a naive per-sample Python loop of the seed's formulas (the specification, CS231n style),
-torch's ``F.multi_margin_loss`` (values and gradients), ``sklearn.metrics.hinge_loss``, torch's
-``F.relu`` composite for binary gradients, ``torch.autograd.gradcheck`` (finite differences), and
-the seed's examples worked by hand.
+Oracles: a naive per-sample Python loop of the syllabus's formulas (the specification, CS231n
+style), torch's ``F.multi_margin_loss`` (values and gradients), ``sklearn.metrics.hinge_loss``,
+torch's ``F.relu`` composite for binary gradients, ``torch.autograd.gradcheck`` (finite
+differences), and the syllabus's examples worked by hand.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ DEVICES = [
     ),
 ]
 
-# The seed's examples.
+# The syllabus's examples.
 SEED_BINARY_SCORES = [1.5, -0.5, 0.8, -1.2, 0.3]
 SEED_BINARY_TARGETS = [1, -1, 1, -1, 1]
 SEED_CLASS_SCORES = [[2.0, 0.5, 0.1], [0.1, 2.5, 0.3], [1.0, 2.0, 0.5], [2.5, 1.5, 1.0]]
@@ -103,7 +103,7 @@ def random_binary_problem(n, dtype=torch.float64, seed=0):
 
 
 # ---------------------------------------------------------------------------------------------
-# Binary hinge: the seed's example, the naive loop, scikit-learn
+# Binary hinge: the syllabus's example, the naive loop, scikit-learn
 # ---------------------------------------------------------------------------------------------
 
 
@@ -168,7 +168,7 @@ def test_hinge_subgradient_by_hand():
 def test_hinge_subgradient_matches_relu_autograd(margin):
     scores, targets = random_binary_problem(30, seed=5)
     scores = scores.requires_grad_()
-    # torch's relu has gradient 0 at 0, the seed's choice at the kink.
+    # torch's relu has gradient 0 at 0, the syllabus's choice at the kink.
     F.relu(margin - targets * scores).sum().backward()
     torch.testing.assert_close(hinge_subgradient(scores, targets, margin), scores.grad)
 

@@ -88,7 +88,7 @@ def test_mean_hinge_loss_readout_equals_hinge_loss_on_the_same_data(
     assert f"Δ = {margin:.2f}" in explorer.readouts["loss"].value
 
 
-def test_squared_hinge_and_cross_entropy_readouts_match_torch_and_sklearn(explorer):
+def test_squared_hinge_and_logistic_readouts_match_torch_and_sklearn(explorer):
     from sklearn.metrics import log_loss
 
     _set(
@@ -105,7 +105,7 @@ def test_squared_hinge_and_cross_entropy_readouts_match_torch_and_sklearn(explor
     explorer.controls["loss"].value = "squared_hinge"
     expected = float((torch.clamp(1.0 - m, min=0) ** 2).mean())
     assert _bold(explorer.readouts["loss"].value) == [f"{expected:.4f}"]
-    explorer.controls["loss"].value = "cross_entropy"
+    explorer.controls["loss"].value = "logistic"  # the binary cross-entropy, in nats
     probability = torch.sigmoid(X @ _w(10.0, 1.5) - 0.3).numpy()
     expected = log_loss((y.numpy() + 1) / 2, probability, labels=[0, 1])
     assert _bold(explorer.readouts["loss"].value) == [f"{expected:.4f}"]
@@ -118,7 +118,7 @@ def test_squared_hinge_and_cross_entropy_readouts_match_torch_and_sklearn(explor
     [
         ("hinge", lambda m, delta: int((m < delta).sum())),
         ("squared_hinge", lambda m, delta: int((m < delta).sum())),
-        ("cross_entropy", lambda m, delta: len(m)),  # sigma(-m) > 0 for every sample
+        ("logistic", lambda m, delta: len(m)),  # sigma(-m) > 0 for every sample
     ],
 )
 def test_nonzero_gradient_count(explorer, loss, count):
@@ -193,9 +193,9 @@ def test_a_bias_set_at_w_zero_survives_when_w_grows_again():
         ex.controls["norm"].value = 0.0
         ex.controls["bias"].value = -3.0
         ex.controls["norm"].value = 1.0
-        assert ex.b == pytest.approx(-3.0)
+        assert ex.bias == pytest.approx(-3.0)
         ex.controls["norm"].value = 2.0  # from here on the boundary stays: b / |w| = -3
-        assert ex.b == pytest.approx(-6.0)
+        assert ex.bias == pytest.approx(-6.0)
     finally:
         ex.close()
 
@@ -209,9 +209,9 @@ def test_scaling_w_never_clips_b_so_the_boundary_stays():
         ex.controls["bias"].value = 4.0
         for norm in (2.0, 3.0, 4.0):
             ex.controls["norm"].value = norm
-        assert ex.b == pytest.approx(16.0)
+        assert ex.bias == pytest.approx(16.0)
         assert ex.controls["bias"].max >= 16.0
-        assert ex.b / ex.param("norm") == pytest.approx(4.0)
+        assert ex.bias / ex.param("norm") == pytest.approx(4.0)
     finally:
         ex.close()
 
@@ -249,7 +249,7 @@ SLIDER_ENDS = [
 ]
 
 
-@pytest.mark.parametrize("loss", ["hinge", "squared_hinge", "cross_entropy"])
+@pytest.mark.parametrize("loss", ["hinge", "squared_hinge", "logistic"])
 @pytest.mark.parametrize(("name", "end"), SLIDER_ENDS)
 def test_every_slider_end_draws_without_error(explorer, loss, name, end):
     _set(
@@ -275,13 +275,31 @@ def test_all_extremes_at_once(explorer):
     for dataset in ("separable", "overlapping", "outliers"):
         for norm in (0.0, 4.0):
             for margin in (0.0, 3.0):
-                _set(explorer, dataset=dataset, norm=norm, margin=margin, bias=8.0, angle=180.0)
-                assert explorer.readouts["loss"].value
+                _set(explorer, dataset=dataset, loss="hinge", scale_bias=False, norm=norm,
+                     margin=margin, bias=8.0, angle=180.0)
+                X, y = explorer.data
+                # w = norm * (cos 180, sin 180) = (-norm, 0): f(x) = -norm * x1 + 8
+                m = [label * (-norm * x1 + 8.0) for (x1, _), label in zip(X.tolist(), y.tolist(),
+                                                                          strict=True)]
+                loss = sum(max(0.0, margin - mi) for mi in m) / len(m)
+                assert _bold(explorer.readouts["loss"].value) == [f"{loss:.4f}"]
+                assert _bold(explorer.readouts["functional"].value) == [f"{min(m) + 0.0:.3f}"]
+                geometric = _bold(explorer.readouts["geometric"].value)
+                band = _bold(explorer.readouts["band"].value)
+                if norm == 0.0:
+                    assert geometric == band == ["undefined"]
+                else:
+                    assert geometric == [f"{min(m) / norm:.3f}"]
+                    assert band == [f"{margin / norm:.3f}"]
 
 
 def test_margin_zero_hides_the_margin_arrow_and_band(explorer):
-    _set(explorer, dataset="overlapping", loss="hinge", norm=1.0, margin=0.0, angle=45.0, bias=0.0)
+    _set(explorer, dataset="overlapping", loss="hinge", norm=1.0, margin=0.5, angle=45.0, bias=0.0)
+    assert explorer.boundary.band.get_visible() and explorer.boundary.arrow.get_visible()
+    explorer.controls["margin"].value = 0.0
     assert not explorer.boundary.band.get_visible()
+    assert not explorer.boundary.arrow.get_visible()
+    explorer.controls["margin"].value = 1.0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,7 +350,7 @@ def test_figure_png_decodes_to_the_figure_pixels(explorer):
 def test_set_params_moves_the_sliders_in_one_frame(explorer):
     explorer.controls["scale_bias"].value = True
     frames = explorer.frames
-    explorer.set_params(torch.tensor([0.0, -2.0]), 1.5)
+    explorer.set_params(weight=torch.tensor([0.0, -2.0]), bias=1.5)
     assert explorer.frames == frames + 1
     assert explorer.controls["angle"].value == pytest.approx(-90.0)
     assert explorer.controls["norm"].value == pytest.approx(2.0)
@@ -346,6 +364,9 @@ def test_bad_arguments_name_the_choices():
         margin_explorer(dataset="moons")
     with pytest.raises(ValueError, match="loss must be one of"):
         margin_explorer(loss="hinge2")
+    with pytest.raises(ValueError, match=r"got 'cross_entropy' \(the binary cross-entropy is "
+                                         r"'logistic'\)"):
+        margin_explorer(loss="cross_entropy")
     with pytest.raises(ValueError, match=r"norm must be in \[0, 4\]; got 5"):
         margin_explorer(norm=5)
     with pytest.raises(TypeError, match="margin must be a real number; got str"):
@@ -356,7 +377,8 @@ def test_bad_arguments_name_the_choices():
         multiclass_explorer(lam=-0.1)
     with pytest.raises(ValueError, match=r"tau must be in \[0.01, 3.16228\]"):
         loss_explorer(tau=0.0)
-    with pytest.raises(ValueError, match="show must hold keys of CURVES"):
+    with pytest.raises(ValueError, match=r"show must hold keys of hinge_utils.losses.BINARY; "
+                                         r"got \['huber'\]"):
         loss_explorer(show=("hinge", "huber"))
 
 
@@ -397,8 +419,8 @@ def test_fit_moves_the_sliders_to_the_svm_optimum(explorer):
     # scikit-learn's SVC minimises (1/2)||w||^2 + C sum hinge: lambda = 1 / (N C)
     svc = SVC(kernel="linear", C=1 / (len(y) * explorer.fit_lambda), tol=1e-10)
     svc.fit(X.numpy(), y.numpy())
-    np.testing.assert_allclose(explorer.w.numpy(), svc.coef_[0], rtol=1e-4, atol=1e-5)
-    assert explorer.b == pytest.approx(float(svc.intercept_[0]), abs=1e-4)
+    np.testing.assert_allclose(explorer.weight.numpy(), svc.coef_[0], rtol=1e-4, atol=1e-5)
+    assert explorer.bias == pytest.approx(float(svc.intercept_[0]), abs=1e-4)
     # the sliders show the optimum on their grid: 1 degree, 0.05, 0.05
     w = svc.coef_[0]
     assert explorer.controls["angle"].value == round(math.degrees(math.atan2(w[1], w[0])))
@@ -416,16 +438,16 @@ def test_fit_with_margin_two_is_twice_the_margin_one_optimum_with_lambda_doubled
     # mean [2 - m]_+ + lam/2 ||w||^2 is 2 x the optimum of mean [1 - m]_+ + (2 lam)/2 ||w||^2
     reference = train_linear_svm(X, y, lam=2 * explorer.fit_lambda)
     w = 2 * reference.weight
-    torch.testing.assert_close(explorer.w, w.double())
+    torch.testing.assert_close(explorer.weight, w.double())
 
     def objective(w, b):
         return float(torch.clamp(2.0 - y * (X @ w + b), min=0).mean()
                      + explorer.fit_lambda / 2 * (w @ w))
 
-    best = objective(explorer.w, explorer.b)
+    best = objective(explorer.weight, explorer.bias)
     for dw in (torch.tensor([0.01, 0.0]), torch.tensor([0.0, -0.01])):
-        assert objective(explorer.w + dw.double(), explorer.b) >= best - 1e-12
-    assert objective(explorer.w, explorer.b + 0.01) >= best - 1e-12
+        assert objective(explorer.weight + dw.double(), explorer.bias) >= best - 1e-12
+    assert objective(explorer.weight, explorer.bias + 0.01) >= best - 1e-12
     explorer.controls["margin"].value = 1.0
 
 
@@ -444,7 +466,8 @@ def classes():
 
 
 def _set_model(ex, W, b):
-    ex.set_params(torch.as_tensor(W, dtype=torch.float64), torch.as_tensor(b, dtype=torch.float64))
+    ex.set_params(weight=torch.as_tensor(W, dtype=torch.float64),
+                  bias=torch.as_tensor(b, dtype=torch.float64))
 
 
 def _ww_by_loop(scores, y, delta):
@@ -468,7 +491,7 @@ def test_multiclass_loss_readouts_match_torch_sklearn_and_a_loop(classes, delta)
     scores = X @ torch.tensor(MODEL[0], dtype=torch.float64).T + torch.tensor(MODEL[1]).double()
     expected = {
         "weston_watkins": _ww_by_loop(scores, y, delta),
-        "one_vs_all": sum(max(0.0, delta - (1 if k == c else -1) * s)
+        "one_vs_rest": sum(max(0.0, delta - (1 if k == c else -1) * s)
                           for row, c in zip(scores.tolist(), y.tolist(), strict=True)
                           for k, s in enumerate(row)) / len(y),
         "cross_entropy": log_loss(y.numpy(), torch.softmax(scores, 1).numpy(), labels=[0, 1, 2]),
@@ -525,33 +548,14 @@ def test_multiclass_step_is_one_gradient_step_of_the_objective(classes):
     frames = classes.frames
     classes.step()
     assert classes.frames == frames + 1  # nine sliders moved, one redraw
-    torch.testing.assert_close(classes.W, (W - 0.2 * grad_W).detach())
-    torch.testing.assert_close(classes.b, (b - 0.2 * grad_b).detach())
+    torch.testing.assert_close(classes.weight, (W - 0.2 * grad_W).detach())
+    torch.testing.assert_close(classes.bias, (b - 0.2 * grad_b).detach())
     classes.reset()
-    torch.testing.assert_close(classes.W, torch.tensor(
+    torch.testing.assert_close(classes.weight, torch.tensor(
         [[1.0, -0.5], [-0.5, 1.5], [0.5, 0.5]], dtype=torch.float64))
 
 
-def test_class_regions_agree_with_the_argmax_on_a_grid():
-    from hinge_utils.widgets.multiclass import class_region
-
-    W = np.array([[0.8, -0.3], [-0.6, 1.2], [0.2, -1.1]])
-    b = np.array([0.1, 0.4, -0.2])
-    box = (-3.0, 3.0)
-    grid = np.stack(np.meshgrid(np.linspace(-2.95, 2.95, 60), np.linspace(-2.95, 2.95, 60)),
-                    -1).reshape(-1, 2)
-    winner = (grid @ W.T + b).argmax(1)
-    from matplotlib.path import Path as MplPath
-
-    for k in range(3):
-        polygon = class_region(W, b, k, box, box)
-        inside = MplPath(polygon).contains_points(grid, radius=-1e-9)
-        margin = np.sort(grid @ W.T + b, axis=1)
-        clear = margin[:, -1] - margin[:, -2] > 1e-6  # skip points on a tie line
-        np.testing.assert_array_equal(inside[clear], (winner == k)[clear])
-
-
-@pytest.mark.parametrize("loss", ["weston_watkins", "crammer_singer", "one_vs_all",
+@pytest.mark.parametrize("loss", ["weston_watkins", "crammer_singer", "one_vs_rest",
                                   "cross_entropy"])
 def test_multiclass_slider_ends_draw_without_error(classes, loss):
     classes.controls["loss"].value = loss
@@ -608,9 +612,11 @@ def test_softplus_hinge_is_cross_entropy_at_tau_one_margin_zero(losses):
         losses.controls["margin"].value = 0.0
         losses.controls["tau"].value = 1.0
     assert _bold(losses.readouts["gap_cross_entropy"].value) == ["0.0000"]
-    # lesson 3's name: the "smooth hinge" there is Rennie & Srebro's, a different loss
-    assert losses.readouts["gap_cross_entropy"].value.startswith("largest gap, softplus hinge")
-    assert losses.controls["show_softplus_hinge"].description == "softplus hinge"
+    # the two curves drawn on top of each other: log(1 + e^-m) by torch's softplus
+    m = torch.from_numpy(losses.lines["softplus_hinge"][0].get_xdata())
+    for key in ("softplus_hinge", "logistic"):
+        np.testing.assert_allclose(losses.lines[key][0].get_ydata(),
+                                   torch.nn.functional.softplus(-m).numpy(), rtol=1e-12)
 
 
 def test_ticking_curves_shows_and_hides_them(losses):
@@ -627,7 +633,7 @@ def test_ticking_curves_shows_and_hides_them(losses):
     assert "no curve" in losses.caption.value
     assert not losses.canvas.figure.legends
     Image.open(io.BytesIO(losses.png)).verify()
-    for name in ("show_hinge", "show_softplus_hinge", "show_cross_entropy"):
+    for name in ("show_hinge", "show_softplus_hinge", "show_logistic"):
         losses.controls[name].value = True
 
 
@@ -645,17 +651,29 @@ def test_loss_slider_ends_draw_without_error(losses, name):
 # ---------------------------------------------------------------------------------------------
 
 
-def test_voila_command_listens_on_loopback_with_a_token_and_culls_kernels():
-    from hinge_utils.widgets.app import voila_command
+def _as_voila_reads_it(command: list[str]):
+    """The settings Voila itself parses from the command line (its own parser: the oracle)."""
+    from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
+    from voila.app import Voila
 
-    command = voila_command("lesson.ipynb", open_browser=False)
-    assert "--Voila.ip=127.0.0.1" in command
-    assert "--token" in command  # Voila generates a token and prints the URL with it
-    assert "--no-browser" in command
-    assert "--MappingKernelManager.cull_connected=True" in command
-    assert any(a.startswith("--MappingKernelManager.cull_idle_timeout=") for a in command)
-    assert "--allow-root" not in command  # Voila has no such option
-    assert "--token=abc" in voila_command("lesson.ipynb", token="abc")
+    assert command[1:3] == ["-m", "voila"]
+    app = Voila()
+    app.parse_command_line(command[3:])
+    return app, MappingKernelManager(config=app.config)
+
+
+def test_voila_command_listens_on_loopback_with_a_token_and_culls_kernels():
+    from hinge_utils.widgets.app import CULL_IDLE_SECONDS, voila_command
+
+    app, kernels = _as_voila_reads_it(voila_command("lesson.ipynb", open_browser=False))
+    assert app.extra_args == ["lesson.ipynb"]
+    assert app.ip == "127.0.0.1" and app.open_browser is False
+    assert app.config.Voila.auto_token is True  # Voila generates a token and prints the URL
+    assert (kernels.cull_idle_timeout, kernels.cull_interval) == (CULL_IDLE_SECONDS, 60)
+    assert kernels.cull_connected is True  # also kernels whose page is still open
+    app, _ = _as_voila_reads_it(voila_command("lesson.ipynb", port=8899, token="abc"))
+    assert app.config.Voila.token == "abc"
+    assert (app.port, app.port_retries, app.open_browser) == (8899, 0, True)
     with pytest.raises(ValueError, match="empty token turns authentication off"):
         voila_command("lesson.ipynb", token="")
 
@@ -683,16 +701,16 @@ def test_fit_keeps_the_exact_optimum_and_puts_sliders_on_their_grid(explorer):
     _sliders_on_their_grid(explorer)
     X, y = explorer.data
     reference = train_linear_svm(X, y, lam=explorer.fit_lambda)
-    torch.testing.assert_close(explorer.w, reference.weight.double())  # not rounded to 1 degree
-    assert explorer.b == pytest.approx(float(reference.bias), abs=1e-12)
-    assert explorer.controls["bias"].value != explorer.b  # the slider shows it rounded
+    torch.testing.assert_close(explorer.weight, reference.weight.double())  # not rounded
+    assert explorer.bias == pytest.approx(float(reference.bias), abs=1e-12)
+    assert explorer.controls["bias"].value != explorer.bias  # the slider shows it rounded
     # the browser echoes each slider's own (grid) value back: nothing changes
-    frames, w, b = explorer.frames, explorer.w, explorer.b
+    frames, w, b = explorer.frames, explorer.weight, explorer.bias
     for name in ("angle", "norm", "bias"):
         explorer.controls[name].value = explorer.controls[name].value
     assert explorer.frames == frames
-    torch.testing.assert_close(explorer.w, w)
-    assert explorer.b == b
+    torch.testing.assert_close(explorer.weight, w)
+    assert explorer.bias == b
 
 
 def test_the_scale_lock_keeps_b_over_norm_exactly(explorer):
@@ -700,7 +718,7 @@ def test_the_scale_lock_keeps_b_over_norm_exactly(explorer):
     explorer.controls["bias"].value = 0.35
     for norm in (1.35, 2.9, 0.05, 3.55):
         explorer.controls["norm"].value = norm
-        assert explorer.b / norm == pytest.approx(0.35, rel=1e-12)
+        assert explorer.bias / norm == pytest.approx(0.35, rel=1e-12)
         _sliders_on_their_grid(explorer)
 
 
@@ -708,7 +726,7 @@ def test_multiclass_step_leaves_sliders_on_their_grid(classes):
     classes.reset()
     classes.step()
     _sliders_on_their_grid(classes)
-    assert not torch.equal(classes.W, torch.tensor(
+    assert not torch.equal(classes.weight, torch.tensor(
         [[classes.controls[f"w{k}{j}"].value for j in range(2)] for k in range(3)],
         dtype=torch.float64))  # the exact step, not its rounding
     classes.reset()
@@ -717,9 +735,9 @@ def test_multiclass_step_leaves_sliders_on_their_grid(classes):
 def test_a_browser_echo_with_float_noise_is_ignored(classes):
     classes.reset()
     classes.step()
-    W, frames = classes.W, classes.frames
+    W, frames = classes.weight, classes.frames
     slider = classes.controls["w00"]
     slider.value = slider.value - 2e-16  # what the page sends back: 1.05 as 1.0499999999999998
     assert classes.frames == frames
-    torch.testing.assert_close(classes.W, W, rtol=0, atol=0)
+    torch.testing.assert_close(classes.weight, W, rtol=0, atol=0)
     classes.reset()

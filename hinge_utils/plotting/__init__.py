@@ -6,6 +6,8 @@ Every helper takes an optional ``ax`` (a new figure if None), draws in the cours
 :mod:`hinge_utils.plotting.style`), returns the artists it drew (so a caller or a test can read
 or update their data), and never calls ``plt.show()``. The plane geometry they draw with,
 :func:`line_in_box` and :func:`polygon_in_box`, is pure numpy and serves the widgets too.
+:func:`course_style` applies the style inside a ``with`` block; the module
+:mod:`hinge_utils.plotting.style` holds the palette and the rcParams.
 """
 
 from hinge_utils.plotting._geometry import line_in_box, polygon_in_box
@@ -26,7 +28,11 @@ from hinge_utils.plotting.losses import (
     plot_gradient_magnitude,
     plot_losses,
 )
-from hinge_utils.plotting.multiclass import MulticlassArtists, plot_multiclass_regions
+from hinge_utils.plotting.multiclass import (
+    MulticlassArtists,
+    plot_multiclass_regions,
+    update_multiclass_regions,
+)
 from hinge_utils.plotting.style import (
     CLASS_COLORS,
     CLASS_MARKERS,
@@ -34,8 +40,8 @@ from hinge_utils.plotting.style import (
     LOSS_STYLES,
     OKABE_ITO,
     RC_PARAMS,
+    course_style,
     freeze_layout,
-    style,
     use_style,
 )
 
@@ -53,6 +59,7 @@ __all__ = [
     "LossCurveArtists",
     "MulticlassArtists",
     "ReliabilityArtists",
+    "course_style",
     "expected_calibration_error",
     "freeze_layout",
     "line_in_box",
@@ -63,7 +70,7 @@ __all__ = [
     "plot_multiclass_regions",
     "plot_reliability",
     "polygon_in_box",
-    "style",
     "update_decision_boundary",
+    "update_multiclass_regions",
     "use_style",
 ]

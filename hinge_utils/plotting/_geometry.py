@@ -8,11 +8,20 @@ never has to rely on matplotlib's clipping or autoscaling.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["band_in_box", "line_in_box", "padded_limits", "polygon_in_box"]
+__all__ = [
+    "band_in_box",
+    "class_region",
+    "line_in_box",
+    "padded_limits",
+    "polygon_in_box",
+    "score_arrow",
+    "square_limits",
+]
 
 _EMPTY = np.empty(0)
 
@@ -182,3 +191,81 @@ def padded_limits(
     lo, hi = float(values.min()), float(values.max())
     pad = 0.1 * (hi - lo) if hi > lo else 1.0
     return lo - pad, hi + pad
+
+
+def class_region(
+    weight: np.ndarray,
+    bias: np.ndarray,
+    k: int,
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+) -> np.ndarray:
+    r"""The convex polygon of the box where class ``k`` has the highest score.
+
+    .. math::
+        R_k = \{x : s_k(x) \ge s_j(x)\ \forall j\} =
+        \bigcap_{j \ne k} \{x : (w_j - w_k)^\top x \le b_k - b_j\}
+
+    Args:
+        weight: rows :math:`w_k`, shape ``(K, 2)``.
+        bias: :math:`b`, shape ``(K,)``.
+        k: the class.
+        xlim, ylim: the box.
+
+    Returns:
+        Vertices, shape ``(V, 2)``; ``(0, 2)`` when the class wins nowhere in the box.
+
+    Example::
+
+        >>> W = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, -5.0]]); b = np.zeros(3)
+        >>> # s_0 = x1 beats s_1 = -x1 for x1 >= 0, and s_2 = -5 x2 for x2 >= -x1 / 5
+        >>> class_region(W, b, 0, (-1.0, 1.0), (0.0, 1.0)).tolist()
+        [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]
+    """
+    others = [j for j in range(len(weight)) if j != k]
+    return polygon_in_box([(weight[j] - weight[k], bias[k] - bias[j]) for j in others], xlim, ylim)
+
+
+def score_arrow(
+    weight: np.ndarray,
+    bias: float,
+    length: float,
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+) -> tuple[np.ndarray, np.ndarray] | None:
+    r"""An arrow of ``length`` along :math:`w`, from the middle of the line :math:`w^\top x + b = 0`
+    in the box.
+
+    It shows where the score :math:`w^\top x + b` grows, starting on the part of its zero line
+    inside the box.
+
+    Returns:
+        ``(base, tip)``, each of shape ``(2,)``, or None when the line misses the box or
+        :math:`w = 0`.
+
+    Example::
+
+        >>> # x2 = 0 across [-1, 1] x [-1, 1]: from its middle (0, 0), up along w = (0, 2)
+        >>> base, tip = score_arrow(np.array([0.0, 2.0]), 0.0, 0.5, (-1.0, 1.0), (-1.0, 1.0))
+        >>> base.tolist(), tip.tolist()
+        ([0.0, 0.0], [0.0, 0.5])
+    """
+    xs, ys = line_in_box(weight, bias, 0.0, xlim, ylim)
+    if not xs.size:
+        return None
+    base = np.array([xs.mean(), ys.mean()])
+    w = np.asarray(weight, dtype=float)
+    return base, base + length * w / np.linalg.norm(w)
+
+
+def square_limits(values: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Equal whole-number limits on both axes around every point, with at least 0.5 to spare.
+
+    Example::
+
+        >>> square_limits(np.array([[-1.2, 0.3], [2.1, 0.0]]))  # floor(-1.7), ceil(2.6)
+        ((-2, 3), (-2, 3))
+    """
+    low = math.floor(float(np.min(values)) - 0.5)
+    high = math.ceil(float(np.max(values)) + 0.5)
+    return (low, high), (low, high)

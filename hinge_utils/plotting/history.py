@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 
-from hinge_utils.plotting.style import style
+from hinge_utils.plotting.style import course_style
 
 __all__ = ["HISTORY_PANELS", "HistoryArtists", "history_columns", "plot_history"]
 
@@ -119,7 +119,7 @@ def _new_axes(panels: Sequence[str]) -> list[Axes]:
         shape, figsize = (1, len(panels)), (4.2 * len(panels), 4.0)
     else:
         shape, figsize = (2, 2), (10.0, 7.0)
-    with style():
+    with course_style():
         _, grid = plt.subplots(*shape, figsize=figsize, sharex=True, squeeze=False)
     return list(grid.ravel()[: len(panels)])
 
@@ -187,7 +187,7 @@ def plot_history(
     epochs = columns["epoch"]
     marker = "o" if len(epochs) <= 30 else None
     lines: dict[str, Line2D] = {}
-    with style():
+    with course_style():
         if axes is None and title is not None:
             axes_list[0].figure.suptitle(title)
         for ax, name in zip(axes_list, panels, strict=False):

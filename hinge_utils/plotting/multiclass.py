@@ -12,13 +12,19 @@ from matplotlib.colors import ListedColormap
 from matplotlib.image import AxesImage
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
+from matplotlib.patches import Polygon
 from matplotlib.text import Annotation
 
 from hinge_utils.plotting._data import as_array, class_labels, points_2d
-from hinge_utils.plotting._geometry import line_in_box, padded_limits
+from hinge_utils.plotting._geometry import class_region, line_in_box, padded_limits, score_arrow
 from hinge_utils.plotting.style import CLASS_COLORS, CLASS_MARKERS, styled_axes
 
-__all__ = ["MulticlassArtists", "plot_multiclass_regions", "predicted_regions"]
+__all__ = [
+    "MulticlassArtists",
+    "plot_multiclass_regions",
+    "predicted_regions",
+    "update_multiclass_regions",
+]
 
 
 @dataclass
@@ -27,25 +33,39 @@ class MulticlassArtists:
 
     Attributes:
         ax: the axes.
-        regions: the image of predicted classes (``regions.get_array()`` holds the class index of
-            each grid cell, row 0 at the bottom).
+        regions: with ``fill="image"``, the image of predicted classes (``regions.get_array()``
+            holds the class index of each grid cell, row 0 at the bottom); None with
+            ``fill="polygons"``.
+        polygons: with ``fill="polygons"``, one exact convex polygon per class (empty where the
+            class wins nowhere in view); empty with ``fill="image"``.
         zero_lines: one dashed line per class, :math:`w_k^\top x + b_k = 0` (empty when not in
             view or :math:`w_k = 0`).
-        arrows: one arrow per class along :math:`w_k`, from the middle of its zero line (None when
-            that line is not drawn).
+        arrows: one arrow per class along :math:`w_k`, from the middle of its zero line (hidden
+            when that line is not drawn).
         points: scatter of each class.
         legend: the legend, or None.
         xlim, ylim: the axes limits (and the image extent).
+        resolution: grid cells per side of the image.
+        show_zero_lines: whether the zero lines and arrows are shown.
     """
 
     ax: Axes
-    regions: AxesImage
+    regions: AxesImage | None
+    polygons: list[Polygon]
     zero_lines: list[Line2D]
-    arrows: list[Annotation | None]
+    arrows: list[Annotation]
     points: list[PathCollection]
     legend: Legend | None
     xlim: tuple[float, float]
     ylim: tuple[float, float]
+    resolution: int = 300
+    show_zero_lines: bool = True
+
+    @property
+    def moving(self) -> list:
+        """The artists :func:`update_multiclass_regions` changes (for a blitting canvas)."""
+        regions = [] if self.regions is None else [self.regions]
+        return [*regions, *self.polygons, *self.zero_lines, *self.arrows]
 
 
 def predicted_regions(
@@ -110,6 +130,7 @@ def plot_multiclass_regions(
     ax: Axes | None = None,
     *,
     resolution: int = 300,
+    fill: str = "image",
     alpha: float = 0.22,
     show_zero_lines: bool = True,
     class_names: Sequence[str] | None = None,
@@ -131,7 +152,10 @@ def plot_multiclass_regions(
         X: points, shape ``(N, 2)``.
         y: class indices in :math:`[0, K)`, shape ``(N,)``.
         ax: axes to draw in; a new 7.5 x 5 in figure in the course style if None.
-        resolution: grid cells per side. Default: 300.
+        resolution: grid cells per side of the image. Default: 300.
+        fill: ``"image"`` (the winning class sampled on a grid) or ``"polygons"`` (each
+            region as the exact convex polygon :func:`~hinge_utils.plotting._geometry.class_region`,
+            cheap to move: what an explorer redraws). Default: ``"image"``.
         alpha: opacity of the regions. Default: 0.22.
         show_zero_lines: draw the lines :math:`s_k = 0` and arrows :math:`w_k`. Default: True.
         class_names: legend names of the classes (default ``"class 0"``, ``"class 1"``, ...).
@@ -162,6 +186,9 @@ def plot_multiclass_regions(
     labels = class_labels(y, len(points), num_classes)
     if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
         raise ValueError(f"resolution must be an integer >= 2; got {resolution!r}: e.g. 300")
+    if fill not in ("image", "polygons"):
+        raise ValueError(f"fill must be 'image' or 'polygons'; got {fill!r}: 'polygons' for a "
+                         "figure redrawn often")
     if class_names is None:
         class_names = [f"class {k}" for k in range(num_classes)]
     elif len(class_names) != num_classes:
@@ -176,38 +203,38 @@ def plot_multiclass_regions(
     with styled_axes(ax, (7.5, 5.0)) as ax:
         if legend:  # keep the outside legend next to the (equal-aspect, narrower) axes
             ax.set_anchor("W")
-        regions = ax.imshow(
-            predicted_regions(w, b, xlim, ylim, resolution),
-            extent=(*xlim, *ylim), origin="lower", cmap=ListedColormap(colors),
-            vmin=-0.5, vmax=num_classes - 0.5, alpha=alpha, interpolation="nearest", zorder=0,
-        )
+        regions = None
+        polygons: list[Polygon] = []
+        if fill == "image":
+            regions = ax.imshow(
+                predicted_regions(w, b, xlim, ylim, resolution),
+                extent=(*xlim, *ylim), origin="lower", cmap=ListedColormap(colors),
+                vmin=-0.5, vmax=num_classes - 0.5, alpha=alpha, interpolation="nearest",
+                zorder=0,
+            )
+        else:
+            polygons = [Polygon(np.zeros((1, 2)), closed=True, zorder=0, facecolor=colors[k],
+                                alpha=alpha, edgecolor="none") for k in range(num_classes)]
+            for polygon in polygons:
+                ax.add_patch(polygon)
         ax.set_xlim(*xlim)
         ax.set_ylim(*ylim)
         ax.set_aspect("equal", adjustable="box")
         ax.set_autoscale_on(False)
         ax.grid(False)
 
-        zero_lines: list[Line2D] = []
-        arrows: list[Annotation | None] = []
-        arrow_length = 0.12 * min(xlim[1] - xlim[0], ylim[1] - ylim[0])
-        for k in range(num_classes):
-            xs, ys = line_in_box(w[k], b[k], 0.0, xlim, ylim)
-            (line,) = ax.plot(xs, ys, color=colors[k], linestyle="--", linewidth=2.0, zorder=2,
-                              visible=show_zero_lines)
-            zero_lines.append(line)
-            arrow = None
-            if show_zero_lines and xs.size:
-                base = np.array([xs.mean(), ys.mean()])
-                tip = base + arrow_length * w[k] / np.linalg.norm(w[k])
-                arrow = ax.annotate(
-                    "", xy=tuple(tip), xytext=tuple(base), zorder=3, annotation_clip=False,
-                    arrowprops={"arrowstyle": "-|>", "color": colors[k], "linewidth": 2.2,
-                                "mutation_scale": 18, "shrinkA": 0, "shrinkB": 0},
-                )
-            arrows.append(arrow)
+        zero_lines = [ax.plot([], [], color=colors[k], linestyle="--", linewidth=2.0, zorder=2,
+                              visible=show_zero_lines)[0] for k in range(num_classes)]
+        arrows = [ax.annotate("", xy=(0.0, 0.0), xytext=(0.0, 0.0), zorder=3,
+                              annotation_clip=False, visible=False,
+                              arrowprops={"arrowstyle": "-|>", "color": colors[k],
+                                          "linewidth": 2.2, "mutation_scale": 18, "shrinkA": 0,
+                                          "shrinkB": 0})
+                  for k in range(num_classes)]
 
         scatters = [
-            ax.scatter(*points[labels == k].T, marker=CLASS_MARKERS[k], color=colors[k], s=42,
+            ax.scatter(points[labels == k, 0], points[labels == k, 1], marker=CLASS_MARKERS[k],
+                       color=colors[k], s=42,
                        edgecolors="white", linewidths=0.6, zorder=4, label=class_names[k])
             for k in range(num_classes)
         ]
@@ -223,5 +250,46 @@ def plot_multiclass_regions(
                                       label=r"$s_k(x) = 0$, arrow $w_k$"))
             legend_artist = ax.legend(handles=handles, loc="upper left",
                                       bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
-    return MulticlassArtists(ax=ax, regions=regions, zero_lines=zero_lines, arrows=arrows,
-                             points=scatters, legend=legend_artist, xlim=xlim, ylim=ylim)
+    art = MulticlassArtists(ax=ax, regions=regions, polygons=polygons, zero_lines=zero_lines,
+                            arrows=arrows, points=scatters, legend=legend_artist, xlim=xlim,
+                            ylim=ylim, resolution=resolution, show_zero_lines=show_zero_lines)
+    update_multiclass_regions(art, w, b)
+    return art
+
+
+def update_multiclass_regions(art: MulticlassArtists, weight: object, bias: object) -> None:
+    r"""Move what :func:`plot_multiclass_regions` drew to new scores :math:`W x + b`.
+
+    Updates the regions (image or polygons), the zero lines and the arrows in place; creates no
+    artist, so a figure redrawn by blitting keeps every artist it registered.
+
+    Example::
+
+        >>> import matplotlib.pyplot as plt
+        >>> W = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0]]); b = np.zeros(3)
+        >>> X = np.array([[2.0, 0.0], [-2.0, 0.0], [0.0, 2.0]]); y = np.array([0, 1, 2])
+        >>> art = plot_multiclass_regions(W, b, X, y, fill="polygons", xlim=(-2, 2), ylim=(-2, 2))
+        >>> update_multiclass_regions(art, W, np.array([0.0, 0.0, 1.0]))
+        >>> # s_2 = x2 + 1 = 0 is now the line x2 = -1
+        >>> art.zero_lines[2].get_ydata().tolist()
+        [-1.0, -1.0]
+        >>> plt.close(art.ax.figure)
+    """
+    w, b = _check_model(weight, bias)
+    if w.shape[0] != len(art.zero_lines):
+        raise ValueError(f"weight must have {len(art.zero_lines)} rows, one per class drawn; "
+                         f"got {w.shape[0]}: plot the new model with plot_multiclass_regions")
+    if art.regions is not None:
+        art.regions.set_data(predicted_regions(w, b, art.xlim, art.ylim, art.resolution))
+    for k, patch in enumerate(art.polygons):
+        polygon = class_region(w, b, k, art.xlim, art.ylim)
+        patch.set_xy(polygon if len(polygon) >= 3 else np.zeros((1, 2)))
+    length = 0.12 * min(art.xlim[1] - art.xlim[0], art.ylim[1] - art.ylim[0])
+    for k, (line, arrow) in enumerate(zip(art.zero_lines, art.arrows, strict=True)):
+        line.set_data(*line_in_box(w[k], b[k], 0.0, art.xlim, art.ylim))
+        ends = score_arrow(w[k], b[k], length, art.xlim, art.ylim)
+        arrow.set_visible(art.show_zero_lines and ends is not None)
+        if ends is not None:
+            base, tip = ends
+            arrow.xy = tuple(tip)
+            arrow.set_position(tuple(base))

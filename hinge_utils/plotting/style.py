@@ -19,7 +19,8 @@ role               colour                used for
 ``margin``         dark grey             the margin lines :math:`f(x) = \\pm 1`
 =================  ====================  ==========================================
 
-Use :func:`use_style` once at the top of a notebook, or :func:`style` as a context manager.
+Use :func:`use_style` once at the top of a notebook, or :func:`course_style` as a context
+manager.
 The plotting helpers apply the style themselves to whatever they draw.
 """
 
@@ -44,8 +45,8 @@ __all__ = [
     "LOSS_STYLES",
     "OKABE_ITO",
     "RC_PARAMS",
+    "course_style",
     "freeze_layout",
-    "style",
     "styled_axes",
     "use_style",
 ]
@@ -140,18 +141,18 @@ RC_PARAMS: dict[str, Any] = {
     "savefig.bbox": "tight",
     "image.interpolation": "nearest",
 }
-"""The rcParams applied by :func:`style` and :func:`use_style`."""
+"""The rcParams applied by :func:`course_style` and :func:`use_style`."""
 
 
 @contextmanager
-def style() -> Iterator[None]:
+def course_style() -> Iterator[None]:
     """Apply the course style inside a ``with`` block, restoring the previous rcParams after.
 
     Figures and axes created inside the block keep the style when drawn later.
 
     Examples::
 
-        >>> with style():
+        >>> with course_style():
         ...     fig, ax = plt.subplots()
         >>> # labels 14 pt, ticks 13 pt, titles 16 pt
         >>> ax.xaxis.label.get_fontsize(), ax.title.get_fontsize()
@@ -190,7 +191,7 @@ def freeze_layout(fig: Figure) -> Figure:
 
     Examples::
 
-        >>> with style():
+        >>> with course_style():
         ...     fig, ax = plt.subplots()
         >>> _ = ax.set_title("a title")
         >>> position = freeze_layout(fig).axes[0].get_position().bounds
@@ -222,7 +223,7 @@ def styled_axes(ax: Axes | None, figsize: tuple[float, float]) -> Iterator[Axes]
             f"ax must be a matplotlib Axes or None; got {type(ax).__name__}: "
             "pass ax=plt.subplots()[1] or leave it out to get a new figure"
         )
-    with style():
+    with course_style():
         if ax is None:
             _, ax = plt.subplots(figsize=figsize)
         yield ax

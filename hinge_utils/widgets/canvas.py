@@ -26,7 +26,7 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from hinge_utils.plotting.style import style
+from hinge_utils.plotting.style import course_style
 
 __all__ = ["PngCanvas", "encode_png"]
 
@@ -104,7 +104,7 @@ class PngCanvas:
             raise ValueError(
                 f"compress_level must be an int in [0, 9]; got {compress_level!r}: use 1 (fast)"
             )
-        with style():
+        with course_style():
             self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.figure)
         self.compress_level = compress_level

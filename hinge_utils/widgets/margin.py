@@ -7,7 +7,10 @@ the bias :math:`b` and the margin :math:`\Delta` the loss asks for:
 .. math::
     w = \|w\| (\cos\theta, \sin\theta), \qquad m_i = y_i (w^\top x_i + b)
 
-The left panel is :func:`hinge_utils.plotting.plot_decision_boundary`: the data, the boundary
+The loss is one of the losses the "fit" button can train (:data:`LOSSES`, from the registry
+:mod:`hinge_utils.losses`); every number shown is computed by
+:func:`hinge_utils.frames.margin_frame`. The left panel is
+:func:`hinge_utils.plotting.plot_decision_boundary`: the data, the boundary
 :math:`f(x) = 0`, the margin band :math:`|f(x)| \le \Delta`, violators (:math:`m_i < \Delta`)
 crossed and support vectors (:math:`m_i \le \Delta`) ringed. The right panel puts each sample
 on the loss curve at its functional margin :math:`m_i`, so its height is its loss; its area grows
@@ -27,22 +30,20 @@ geometric margin is undefined.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 import torch
-import torch.nn.functional as F
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 from torch import Tensor
 
-from hinge_utils.functional import functional_margin, hinge_loss, squared_hinge_loss
-from hinge_utils.margins import INSIDE, ON_BAND, geometric_margin, margin_position
+from hinge_utils.frames import MarginFrame, margin_frame, train_with_margin
+from hinge_utils.losses import BINARY, binary_loss, trainable_binary
+from hinge_utils.plotting._geometry import square_limits
 from hinge_utils.plotting.boundary import plot_decision_boundary, update_decision_boundary
-from hinge_utils.plotting.style import COLORS, LOSS_STYLES, style
+from hinge_utils.plotting.style import COLORS, LOSS_STYLES, course_style
 from hinge_utils.widgets.base import (
     Explorer,
     check_in_range,
@@ -52,179 +53,20 @@ from hinge_utils.widgets.base import (
 )
 from hinge_utils.widgets.canvas import PngCanvas
 
-__all__ = ["BINARY_LOSSES", "MarginExplorer", "MarginFrame", "margin_explorer", "margin_frame"]
+__all__ = ["LOSSES", "MarginExplorer", "default_datasets", "margin_explorer"]
 
+LOSSES: tuple[str, ...] = trainable_binary()
+"""The explorer's menu: the losses of :data:`hinge_utils.losses.BINARY` that "fit" can train."""
 
-def binary_cross_entropy(
-    scores: Tensor, targets: Tensor, margin: float = 0.0, reduction: str = "mean"
-) -> Tensor:
-    r"""Binary cross-entropy of :math:`\sigma(f)`, labels in {-1, +1}: :math:`\log(1 + e^{-y f})`.
-
-    Natural log (nats). Cross-entropy has no margin; ``margin`` is accepted, for a signature like
-    :func:`~hinge_utils.functional.hinge_loss`'s, and ignored.
-
-    Example::
-
-        >>> binary_cross_entropy(torch.tensor([0.0]), torch.tensor([1.0]))  # log(1 + e^0) = ln 2
-        tensor(0.6931)
-    """
-    return F.binary_cross_entropy_with_logits(scores, (targets + 1) / 2, reduction=reduction)
-
-
-BINARY_LOSSES: dict[str, tuple[str, Callable[..., Tensor]]] = {
-    "hinge": ("hinge", hinge_loss),
-    "squared_hinge": ("squared hinge", squared_hinge_loss),
-    "cross_entropy": ("cross-entropy", binary_cross_entropy),
-}
-"""Loss key -> (name shown, ``fn(scores, targets, margin, reduction)``)."""
-
-_CURVE_STYLE = {
-    "hinge": LOSS_STYLES["hinge"],
-    "squared_hinge": LOSS_STYLES["squared_hinge"],
-    "cross_entropy": {"color": COLORS["cross_entropy"], "linestyle": "-"},
-}
-_CURVE_TOP = {"hinge": 6.0, "squared_hinge": 12.0, "cross_entropy": 6.0}
-_TITLES = {  # (data panel, loss panel): what each shows under that loss
+# What the panels say and how far up the loss axis reaches, by the loss's colour family (a
+# registry property): relatives in a family push the same way.
+_PANEL_TITLES = {  # family -> (data panel, loss panel)
     "hinge": ("Points with m < Δ pay", "Only samples with m < Δ are pushed"),
     "squared_hinge": ("Points with m < Δ pay", "The push grows with the violation"),
     "cross_entropy": ("Every point pays something", "Every sample is pushed, a little"),
 }
-
-
-@dataclass(frozen=True)
-class MarginFrame:
-    r"""What the margin explorer shows for one setting of :math:`(w, b, \Delta)` and a loss.
-
-    Attributes:
-        w: the weight vector, shape ``(2,)``.
-        b: the bias.
-        margin: :math:`\Delta`.
-        loss: a key of :data:`BINARY_LOSSES`.
-        margins: functional margins :math:`m_i = y_i f(x_i)`, shape ``(N,)``.
-        losses: per-sample losses, shape ``(N,)``.
-        gradients: per-sample :math:`\partial L_i / \partial f(x_i)`, shape ``(N,)``.
-        geometric: geometric margins :math:`m_i / \|w\|`, shape ``(N,)``; None when w = 0.
-        worst: index of the sample with the smallest functional margin.
-    """
-
-    w: Tensor
-    b: float
-    margin: float
-    loss: str
-    margins: Tensor
-    losses: Tensor
-    gradients: Tensor
-    geometric: Tensor | None
-    worst: int
-
-    @property
-    def norm(self) -> float:
-        r""":math:`\|w\|`."""
-        return float(torch.linalg.vector_norm(self.w))
-
-    @property
-    def mean_loss(self) -> float:
-        """The mean of the per-sample losses."""
-        return float(self.losses.mean())
-
-    @property
-    def pushing(self) -> Tensor:
-        r"""Mask of the samples that push (a non-zero gradient), shape ``(N,)``, ``torch.bool``.
-
-        For the hinges these are the violators, :math:`m_i < \Delta` beyond the library's
-        tolerance (:func:`hinge_utils.margins.margin_position`): a sample *on* the band sits at
-        the kink, where the gradient is 0 and a rounding error must not decide otherwise.
-        For cross-entropy, every sample whose gradient is not zero.
-        """
-        if self.loss == "cross_entropy":
-            return self.gradients != 0
-        return margin_position(self.margins, self.margin) == INSIDE
-
-    @property
-    def active(self) -> int:
-        """How many samples push (:attr:`pushing`): they alone move :math:`w` and :math:`b`."""
-        return int(self.pushing.sum())
-
-    @property
-    def violators(self) -> int:
-        r"""How many samples have :math:`m_i < \Delta`, up to the library's tolerance."""
-        return int((margin_position(self.margins, self.margin) == INSIDE).sum())
-
-    @property
-    def on_band(self) -> int:
-        r"""How many samples sit on the band, :math:`m_i = \Delta` up to the tolerance."""
-        return int((margin_position(self.margins, self.margin) == ON_BAND).sum())
-
-    @property
-    def worst_functional(self) -> float:
-        r"""Functional margin of the worst sample, :math:`\min_i y_i f(x_i)`."""
-        return float(self.margins[self.worst]) + 0.0  # + 0.0 turns -0.0 into 0.0
-
-    @property
-    def worst_geometric(self) -> float | None:
-        r""":math:`\min_i y_i f(x_i) / \|w\|`, the worst sample's signed distance; None if w = 0."""
-        return None if self.geometric is None else float(self.geometric[self.worst]) + 0.0
-
-
-def margin_frame(
-    X: Tensor, y: Tensor, w: Tensor, b: float, margin: float, loss: str
-) -> MarginFrame:
-    r"""Compute what the margin explorer shows for :math:`f(x) = w^\top x + b`.
-
-    .. math::
-        m_i = y_i (w^\top x_i + b), \qquad
-        g_i = \frac{\partial L(f(x_i), y_i)}{\partial f(x_i)}
-
-    The per-sample gradients come from autograd through the library's loss
-    (:func:`~hinge_utils.functional.hinge_loss` and friends), the geometric margins from
-    :func:`hinge_utils.margins.geometric_margin` (None when :math:`w = 0`: no boundary).
-
-    Args:
-        X: points, shape ``(N, 2)``, floating point.
-        y: labels in {-1, +1}, shape ``(N,)``.
-        w: weight vector, shape ``(2,)``, same dtype as ``X``.
-        b: bias.
-        margin: :math:`\Delta \ge 0`.
-        loss: ``"hinge"``, ``"squared_hinge"`` or ``"cross_entropy"``.
-
-    Shape:
-        - X: :math:`(N, 2)`; y: :math:`(N)`; w: :math:`(2)`.
-
-    Example::
-
-        >>> X = torch.tensor([[2.0, 0.0], [0.5, 0.0], [-1.0, 0.0]], dtype=torch.float64)
-        >>> y = torch.tensor([1.0, 1.0, -1.0], dtype=torch.float64)
-        >>> w = torch.tensor([1.0, 0.0], dtype=torch.float64)
-        >>> frame = margin_frame(X, y, w, 0.0, 1.0, "hinge")
-        >>> # m = 1*2, 1*0.5, -1*-1 = 2, 0.5, 1 -> hinge 0, 0.5, 0; mean 0.5 / 3 = 0.1667
-        >>> frame.margins.tolist(), round(frame.mean_loss, 4)
-        ([2.0, 0.5, 1.0], 0.1667)
-        >>> # only the sample inside the band pushes (the one at m = 1 sits on the kink: 0)
-        >>> frame.active, frame.worst, frame.worst_geometric
-        (1, 1, 0.5)
-    """
-    if loss not in BINARY_LOSSES:
-        raise ValueError(
-            f"loss must be one of {sorted(BINARY_LOSSES)}; got {loss!r}: "
-            "pick 'hinge' for the SVM's loss"
-        )
-    fn = BINARY_LOSSES[loss][1]
-    scores = (X @ w + b).detach().requires_grad_(True)
-    losses = fn(scores, y, margin=margin, reduction="none")
-    (gradients,) = torch.autograd.grad(losses.sum(), scores)
-    margins = functional_margin(scores.detach(), y)
-    geometric = geometric_margin(w, b, X, y) if bool(w.any()) else None
-    return MarginFrame(
-        w=w.detach(),
-        b=float(b),
-        margin=float(margin),
-        loss=loss,
-        margins=margins,
-        losses=losses.detach(),
-        gradients=gradients,
-        geometric=geometric,
-        worst=int(torch.argmin(margins)),
-    )
+_DEFAULT_TITLES = ("Each point pays its loss", "Samples with a slope push")
+_CURVE_TOP = {"squared_hinge": 12.0}  # family -> top of the loss axis; 6 for the others
 
 
 def default_datasets() -> dict[str, tuple[Tensor, Tensor]]:
@@ -245,13 +87,6 @@ def default_datasets() -> dict[str, tuple[Tensor, Tensor]]:
     }
 
 
-def _square_limits(X: Tensor) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Equal whole-number limits on both axes, around every point with room to spare."""
-    low = math.floor(float(X.min()) - 0.5)
-    high = math.ceil(float(X.max()) + 0.5)
-    return (low, high), (low, high)
-
-
 def _rgba(color: str, n: int) -> np.ndarray:
     return np.tile(to_rgba(color), (n, 1))
 
@@ -264,7 +99,7 @@ class MarginExplorer(Explorer):
             ``"scale_bias"`` and ``"fit"``.
         readouts: ``"loss"``, ``"gradient"``, ``"functional"``, ``"geometric"``, ``"band"``
             (``ipywidgets.HTML``).
-        frame: the :class:`MarginFrame` on display.
+        frame: the :class:`hinge_utils.frames.MarginFrame` on display.
     """
 
     M_RANGE = (-4.0, 6.0)
@@ -290,10 +125,7 @@ class MarginExplorer(Explorer):
                 f"dataset must be one of {sorted(self.datasets)}; got {dataset!r}: "
                 "pass one of those names (or your own data in datasets={name: (X, y)})"
             )
-        if loss not in BINARY_LOSSES:
-            raise ValueError(
-                f"loss must be one of {sorted(BINARY_LOSSES)}; got {loss!r}: e.g. loss='hinge'"
-            )
+        binary_loss(loss, choices=LOSSES)  # a ValueError listing the menu
         angle = check_in_range("angle", angle, -180.0, 180.0)
         norm = check_in_range("norm", norm, 0.0, 4.0)
         bias = check_in_range("bias", bias, -8.0, 8.0)
@@ -307,8 +139,8 @@ class MarginExplorer(Explorer):
                                         description="data", layout=widgets.Layout(width="14em"),
                                         style={"description_width": "3em"}),
             "loss": widgets.ToggleButtons(
-                options=[(name, key) for key, (name, _) in BINARY_LOSSES.items()], value=loss,
-                style={"button_width": "9.5em"}),
+                options=[(BINARY[name].title, name) for name in LOSSES], value=loss,
+                style={"button_width": "12em"}),
             "angle": float_slider("angle of w (°)", angle, -180.0, 180.0, 1.0, "hu-slider-angle",
                                   readout_format=".0f"),
             "norm": float_slider("‖w‖", norm, 0.0, 4.0, 0.05, "hu-slider-norm"),
@@ -330,7 +162,7 @@ class MarginExplorer(Explorer):
                          for name in ("loss", "gradient", "functional", "geometric", "band")}
 
         self.canvas = PngCanvas(figsize=(10.4, 5.0), dpi=84)
-        with style():  # the course's fonts and line widths for every artist
+        with course_style():  # the course's fonts and line widths for every artist
             self._build_figure()
         self.image, self.caption = figure_widgets(self.canvas, "hu-margin-figure")
         top = widgets.HBox([controls["dataset"], controls["loss"], controls["scale_bias"],
@@ -349,64 +181,46 @@ class MarginExplorer(Explorer):
         return self.datasets[self.controls["dataset"].value]
 
     @property
-    def w(self) -> Tensor:
+    def weight(self) -> Tensor:
         r""":math:`w = \|w\| (\cos\theta, \sin\theta)` from the angle and length parameters."""
         theta = math.radians(self.param("angle"))
         norm = self.param("norm")
         return torch.tensor([norm * math.cos(theta), norm * math.sin(theta)], dtype=torch.float64)
 
     @property
-    def b(self) -> float:
-        """The bias (exact; its slider shows it rounded to a step of 0.05)."""
+    def bias(self) -> float:
+        """The bias :math:`b` (exact; its slider shows it rounded to a step of 0.05)."""
         return float(self.param("bias"))
 
-    def set_params(self, w: Tensor | tuple[float, float], b: float) -> None:
-        """Set the weight vector ``w`` and the bias ``b`` exactly, with one redraw.
+    def set_params(self, weight: Tensor | tuple[float, float], bias: float) -> None:
+        """Set the weight vector :math:`w` and the bias :math:`b` exactly, with one redraw.
 
         The sliders show the values rounded to their steps. Values beyond a slider's range stop
         at its end (``‖w‖ <= 4``, ``|b| <= 8``).
         """
-        w1, w2 = (float(v) for v in w)
+        w1, w2 = (float(v) for v in weight)
         norm = math.hypot(w1, w2)
         with self.hold():
             if norm > 0:
                 self.set_param("angle", math.degrees(math.atan2(w2, w1)))
             self.set_param("norm", norm)
-            self.set_param("bias", float(b))
+            self.set_param("bias", float(bias))
             norm = self.param("norm")
-            self._offset = self.b / norm if norm > 0 else None
+            self._offset = self.bias / norm if norm > 0 else None
 
     def fit(self) -> None:
-        r"""Minimise the loss on display + :math:`\tfrac{\lambda}{2}\|w\|^2`; go there.
+        r"""Minimise the loss on display at the margin :math:`\Delta` of the slider,
+        + :math:`\tfrac{\lambda}{2}\|w\|^2`, and move the sliders there.
 
-        :func:`hinge_utils.training.train_linear_svm` solves the problem with margin 1. Margin
-        :math:`\Delta > 0` is the same problem rescaled: with :math:`(w, b) = \Delta (w', b')`,
-
-        .. math::
-            \tfrac1N \textstyle\sum_i [\Delta - m_i]_+ + \tfrac{\lambda}{2}\|w\|^2
-            = \Delta \bigl(\tfrac1N \sum_i [1 - m'_i]_+ + \tfrac{\lambda\Delta}{2}\|w'\|^2\bigr)
-
-        so the optimum is :math:`\Delta` times the margin-1 optimum for :math:`\lambda\Delta`
-        (for the squared hinge both terms scale by :math:`\Delta^2`: same :math:`\lambda`). At
-        :math:`\Delta = 0` a hinge-type optimum is :math:`w = 0, b = 0`. Cross-entropy has no
-        :math:`\Delta`. :math:`\lambda` is :attr:`fit_lambda` (default 0.01).
+        :func:`hinge_utils.frames.train_with_margin` solves it (the margin-1 optimum of
+        :func:`~hinge_utils.training.train_linear_svm`, rescaled). :math:`\lambda` is
+        :attr:`fit_lambda` (default 0.01).
         """
-        from hinge_utils.training import train_linear_svm
-
         X, y = self.data
-        loss = self.controls["loss"].value
-        delta = float(self.param("margin"))
-        if loss == "cross_entropy":
-            result = train_linear_svm(X, y, lam=self.fit_lambda, loss="logistic")
-            scale = 1.0
-        elif delta == 0.0:
-            self.set_params((0.0, 0.0), 0.0)
-            return
-        else:
-            lam = self.fit_lambda * delta if loss == "hinge" else self.fit_lambda
-            result = train_linear_svm(X, y, lam=lam, loss=loss)
-            scale = delta
-        self.set_params(scale * result.weight.detach().reshape(2), scale * float(result.bias))
+        weight, bias = train_with_margin(X, y, lam=self.fit_lambda,
+                                         loss=self.controls["loss"].value,
+                                         margin=float(self.param("margin")))
+        self.set_params(weight.reshape(2), float(bias))
 
     def _on_user_change(self, name: str, value: Any) -> None:
         if name == "norm" and self.controls["scale_bias"].value:
@@ -441,9 +255,10 @@ class MarginExplorer(Explorer):
         fig = self.canvas.figure
         self.ax_data, self.ax_loss = fig.subplots(1, 2, width_ratios=[1.0, 1.2])
         X, y = self.data
-        xlim, ylim = _square_limits(X)
+        xlim, ylim = square_limits(X.numpy())
         self.boundary = plot_decision_boundary(
-            self.w, self.b, X, y, ax=self.ax_data, margin=1.0, legend=False, xlim=xlim, ylim=ylim)
+            self.weight, self.bias, X, y, ax=self.ax_data, margin=1.0, legend=False, xlim=xlim,
+            ylim=ylim)
         bd = self.boundary
         self.worst_ring = self.ax_data.scatter([], [], s=420, facecolors="none",
                                                edgecolors=COLORS["violator"], linewidths=1.4,
@@ -489,29 +304,30 @@ class MarginExplorer(Explorer):
 
     def _place_data(self) -> None:
         X, y = self.data
-        xlim, ylim = _square_limits(X)
+        xlim, ylim = square_limits(X.numpy())
         bd = self.boundary
         bd.xlim, bd.ylim = xlim, ylim
         self.ax_data.set_xlim(*xlim)
         self.ax_data.set_ylim(*ylim)
-        update_decision_boundary(bd, self.w, self.b, X, y)
+        update_decision_boundary(bd, self.weight, self.bias, X, y)
         self.canvas.invalidate()
 
     def _style_loss_panel(self) -> None:
-        loss = self.controls["loss"].value
-        top = _CURVE_TOP[loss]
+        entry = BINARY[self.controls["loss"].value]
+        top = _CURVE_TOP.get(entry.family, 6.0)
         self.ax_loss.set_ylim(-0.04 * top, top)
-        with style():  # the course's title size, also when the loss changes later
-            self.ax_data.set_title(_TITLES[loss][0])
-            self.ax_loss.set_title(_TITLES[loss][1])
-        self.curve.set(**_CURVE_STYLE[loss])
+        data_title, loss_title = _PANEL_TITLES.get(entry.family, _DEFAULT_TITLES)
+        with course_style():  # the course's title size, also when the loss changes later
+            self.ax_data.set_title(data_title)
+            self.ax_loss.set_title(loss_title)
+        self.curve.set(**LOSS_STYLES[entry.name])
         self.canvas.invalidate()
 
     def _update(self) -> str:
         X, y = self.data
         loss = self.controls["loss"].value
         margin = float(self.param("margin"))
-        frame = margin_frame(X, y, self.w, self.b, margin, loss)
+        frame = margin_frame(X, y, self.weight, self.bias, margin, loss)
         self.frame = frame
         self._update_readouts(frame)
         self._update_data_panel(frame)
@@ -520,16 +336,16 @@ class MarginExplorer(Explorer):
 
     def describe(self, frame: MarginFrame) -> str:
         """One line that states what the figure shows for ``frame`` (the caption under it)."""
-        w1, w2 = frame.w.tolist()
+        w1, w2 = frame.weight.tolist()
         geometric = frame.worst_geometric
         where = "no boundary" if geometric is None else f"worst geometric margin {geometric:.3f}"
-        return (f"Figure: w = ({w1:.3f}, {w2:.3f}), b = {frame.b:.3f}, Δ = {frame.margin:.2f}; "
-                f"mean {BINARY_LOSSES[frame.loss][0]} loss {frame.mean_loss:.4f}, "
+        return (f"Figure: w = ({w1:.3f}, {w2:.3f}), b = {frame.bias:.3f}, Δ = {frame.delta:.2f}; "
+                f"mean {frame.entry.title} loss {frame.mean_loss:.4f}, "
                 f"{frame.violators} violators, {where}.")
 
     def _update_readouts(self, frame: MarginFrame) -> None:
-        name = BINARY_LOSSES[frame.loss][0]
-        delta = "no Δ" if frame.loss == "cross_entropy" else f"Δ = {frame.margin:.2f}"
+        name = frame.entry.title
+        delta = f"Δ = {frame.delta:.2f}" if frame.has_margin else "no Δ"
         self.readouts["loss"].value = f"mean {name} loss ({delta}): <b>{frame.mean_loss:.4f}</b>"
         self.readouts["gradient"].value = (
             f"samples that push: <b>{frame.active}</b> of {len(frame.margins)} points")
@@ -542,15 +358,15 @@ class MarginExplorer(Explorer):
             f"worst point, geometric margin y·f(x)/‖w‖: <b>{geometric:.3f}</b>")
         self.readouts["band"].value = (
             "band half-width Δ/‖w‖: <b>undefined</b> (w = 0)" if frame.norm == 0.0 else
-            f"band half-width Δ/‖w‖ (the arrow): <b>{frame.margin / frame.norm:.3f}</b>")
+            f"band half-width Δ/‖w‖ (the arrow): <b>{frame.delta / frame.norm:.3f}</b>")
 
     def _update_data_panel(self, frame: MarginFrame) -> None:
         bd = self.boundary
-        bd.margin = frame.margin
-        update_decision_boundary(bd, frame.w, frame.b)
+        bd.margin = frame.delta
+        update_decision_boundary(bd, frame.weight, frame.bias)
         # The arrow's length Delta / ||w|| is a readout: text costs ~4 ms a frame to draw.
         bd.arrow_label.set_visible(False)
-        if frame.margin == 0.0:  # no band, and an arrow of length 0 says nothing
+        if frame.delta == 0.0:  # no band, and an arrow of length 0 says nothing
             bd.band.set_visible(False)
             bd.arrow.set_visible(False)
         self.worst_ring.set_offsets(bd.X[frame.worst][None, :])
@@ -558,11 +374,10 @@ class MarginExplorer(Explorer):
     def _update_loss_panel(self, frame: MarginFrame, y: np.ndarray) -> None:
         lo, hi = self.M_RANGE
         grid = torch.linspace(lo, hi, 401, dtype=torch.float64)
-        fn = BINARY_LOSSES[frame.loss][1]
-        curve = fn(grid, torch.ones_like(grid), margin=frame.margin, reduction="none")
-        self.curve.set_data(grid.numpy(), curve.numpy())  # with y = +1, m is the score
-        self.delta_line.set_xdata([frame.margin, frame.margin])
-        self.delta_line.set_visible(frame.loss != "cross_entropy")
+        keyword = {"margin": frame.delta} if frame.has_margin else {}
+        self.curve.set_data(grid.numpy(), frame.entry(grid, **keyword).numpy())
+        self.delta_line.set_xdata([frame.delta, frame.delta])
+        self.delta_line.set_visible(frame.has_margin)
         top = self.ax_loss.get_ylim()[1]
         m = np.clip(frame.margins.numpy(), lo, hi)
         values = np.clip(frame.losses.numpy(), None, top)
@@ -598,7 +413,8 @@ def margin_explorer(
 
     Args:
         dataset: ``"separable"``, ``"overlapping"`` or ``"outliers"`` (or a key of ``datasets``).
-        loss: ``"hinge"``, ``"squared_hinge"`` or ``"cross_entropy"``.
+        loss: one of :data:`LOSSES`: ``"hinge"``, ``"squared_hinge"`` or ``"logistic"`` (the
+            binary cross-entropy, in nats).
         angle: direction of :math:`w` in degrees, in ``[-180, 180]``.
         norm: :math:`\|w\|`, in ``[0, 4]``.
         bias: :math:`b`, in ``[-8, 8]``.
