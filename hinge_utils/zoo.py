@@ -29,7 +29,10 @@ import math
 import torch
 from torch import Tensor
 
-from hinge_utils._validation import check_margin, check_real
+from hinge_utils._validation import check_margin_tensor as _check_margins
+from hinge_utils._validation import check_ramp_s as _check_ramp_s
+from hinge_utils._validation import check_tau as _check_tau
+from hinge_utils._validation import margin_as_float as _check_margin_parameter
 
 __all__ = [
     "exponential",
@@ -57,50 +60,6 @@ __all__ = [
 ]
 
 _LN2 = math.log(2.0)
-
-
-# ----------------------------------------------------------------------------------------------
-# Validation: cheap checks (type and dtype only), so a hot loop pays next to nothing.
-# ----------------------------------------------------------------------------------------------
-
-
-def _check_margins(m: object) -> None:
-    """Raise if ``m`` is not a floating-point tensor."""
-    if not isinstance(m, Tensor):
-        raise TypeError(
-            f"margins must be a torch.Tensor; got {type(m).__name__}: "
-            "use torch.tensor(m, dtype=torch.float64)"
-        )
-    if not m.is_floating_point():
-        raise TypeError(
-            f"margins must be a floating-point tensor; got dtype {m.dtype}: "
-            "use m.to(torch.float32) (or torch.float64)"
-        )
-
-
-def _check_margin_parameter(margin: object) -> float:
-    check_margin(margin)  # the library's one meaning: finite and >= 0
-    return float(margin)  # type: ignore[arg-type]
-
-
-def _check_tau(tau: object) -> float:
-    value = check_real(tau, "tau")
-    if value <= 0:
-        raise ValueError(
-            f"tau must be > 0; got {value!r}: tau is the smoothing temperature "
-            "(tau -> 0 recovers the hinge; use e.g. tau=0.1)"
-        )
-    return value
-
-
-def _check_ramp_s(s: object) -> float:
-    value = check_real(s, "s")
-    if value >= 1:
-        raise ValueError(
-            f"s must be < 1; got {value!r}: the ramp loss min(1 - s, [1 - m]_+) needs a "
-            "positive height 1 - s (s = 0 gives a loss bounded by 1)"
-        )
-    return value
 
 
 def _step_down(m: Tensor, threshold: float) -> Tensor:

@@ -126,6 +126,28 @@ def check_real(value: object, name: str, fix: str = "") -> float:
     return float(value)
 
 
+def check_tau(tau: object) -> float:
+    """The temperature :math:`\\tau > 0` of a softplus-smoothed loss, as a float."""
+    value = check_real(tau, "tau")
+    if value <= 0:
+        raise ValueError(
+            f"tau must be > 0; got {value!r}: tau is the smoothing temperature "
+            "(tau -> 0 recovers the hinge; use e.g. tau=0.1)"
+        )
+    return value
+
+
+def check_ramp_s(s: object) -> float:
+    """Where the ramp loss stops growing, :math:`s < 1`, as a float."""
+    value = check_real(s, "s")
+    if value >= 1:
+        raise ValueError(
+            f"s must be < 1; got {value!r}: the ramp loss min(1 - s, [1 - m]_+) needs a "
+            "positive height 1 - s (s = 0 gives a loss bounded by 1)"
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Real:
     """A finite real Python number (not a bool) with ``value > low`` (``open``) or ``>= low``.

@@ -46,6 +46,21 @@ def _shape(x: torch.Tensor) -> tuple[int, ...]:
     return tuple(x.shape)
 
 
+def check_margin_tensor(m: object) -> None:
+    """Raise unless ``m`` (margins of the zoo's losses) is a floating-point tensor: type and
+    dtype only, so a hot loop pays next to nothing."""
+    if not isinstance(m, torch.Tensor):
+        raise TypeError(
+            f"margins must be a torch.Tensor; got {type(m).__name__}: "
+            "use torch.tensor(m, dtype=torch.float64)"
+        )
+    if not m.is_floating_point():
+        raise TypeError(
+            f"margins must be a floating-point tensor; got dtype {m.dtype}: "
+            "use m.to(torch.float32) (or torch.float64)"
+        )
+
+
 def check_is_tensor(x: object, name: str, fix: str) -> None:
     """Raise ``TypeError`` unless ``x`` is a ``torch.Tensor``; ``fix`` names the conversion."""
     if not isinstance(x, torch.Tensor):
