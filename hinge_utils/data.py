@@ -79,7 +79,7 @@ def _check_dtype(dtype: object) -> torch.dtype:
             f"dtype must be torch.float32 or torch.float64; got {dtype!r}: "
             "use dtype=torch.float32 (the default)"
         )
-    return dtype  # type: ignore[return-value]
+    return dtype
 
 
 def _generator(seed: object) -> torch.Generator:

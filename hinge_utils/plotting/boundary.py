@@ -9,6 +9,7 @@ which Agg stamps from one cached raster: cheaper to redraw than scatter collecti
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -72,7 +73,7 @@ class DecisionBoundaryArtists:
     violators: Line2D
     support: Line2D
     arrow: Annotation
-    arrow_label: Text
+    arrow_label: Annotation
     message: Text
     legend: Legend | None
     X: np.ndarray
@@ -334,7 +335,8 @@ def plot_decision_boundary(
         band = Polygon(np.zeros((3, 2)), closed=True, facecolor=COLORS["margin"], alpha=0.12,
                        edgecolor="none", zorder=0.5, label="margin band")
         ax.add_patch(band)
-        scatter_style = {"s": 42, "edgecolors": "white", "linewidths": 0.6, "zorder": 3}
+        scatter_style: dict[str, Any] = {"s": 42, "edgecolors": "white", "linewidths": 0.6,
+                                         "zorder": 3}
         point_artists = {
             1: ax.scatter(*points[labels == 1].T, marker="o", color=COLORS["pos"],
                           label="class +1", **scatter_style),
@@ -343,11 +345,12 @@ def plot_decision_boundary(
         }
         (boundary,) = ax.plot([], [], color=COLORS["boundary"], linewidth=2.5, zorder=2,
                               label=r"boundary $f = 0$")
-        margin_lines = tuple(
+        lower, upper = (
             ax.plot([], [], color=COLORS["margin"], linestyle="--", linewidth=1.8, zorder=2,
                     label=rf"margin $f = \pm{margin:g}$" if sign > 0 else "_nolegend_")[0]
             for sign in (-1, 1)
         )
+        margin_lines = (lower, upper)
         (support,) = ax.plot([], [], linestyle="none", marker="o", markersize=13,
                              markerfacecolor="none", markeredgecolor=COLORS["support"],
                              markeredgewidth=1.6, zorder=4,

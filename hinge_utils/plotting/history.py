@@ -209,6 +209,6 @@ def plot_history(
 
 def _bottom_row(axes: list[Axes]) -> list[Axes]:
     """The axes in the last row of their grid (those that carry the x label)."""
-    bottoms = [ax for ax in axes if ax.get_subplotspec() is None
-               or ax.get_subplotspec().is_last_row()]
+    specs = [(ax, ax.get_subplotspec()) for ax in axes]
+    bottoms = [ax for ax, spec in specs if spec is None or spec.is_last_row()]
     return bottoms or axes

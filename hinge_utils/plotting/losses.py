@@ -59,7 +59,7 @@ class GradientMagnitudeArtists:
 
 def _check_range(m_range: object) -> tuple[float, float]:
     try:
-        lo, hi = (float(v) for v in m_range)  # type: ignore[union-attr]
+        lo, hi = (float(v) for v in m_range)  # type: ignore[attr-defined]
     except (TypeError, ValueError):
         raise TypeError(
             f"m_range must be a pair of numbers (low, high); got {m_range!r}: e.g. m_range=(-2, 3)"
@@ -249,8 +249,8 @@ def plot_gradient_magnitude(
                 "hinge": BINARY["hinge"].derivative(sample_t).abs().numpy(),
                 "cross_entropy": BINARY["logistic"].derivative(sample_t).abs().numpy(),
             }
-            for key, values in per_sample.items():
-                samples[key] = ax.scatter(sample_m, values, s=36, color=COLORS[key],
+            for key, magnitudes in per_sample.items():
+                samples[key] = ax.scatter(sample_m, magnitudes, s=36, color=COLORS[key],
                                           edgecolors="white", linewidths=0.6, alpha=0.8, zorder=4)
         _vertical_guides(ax, show_boundary=True, show_margin=True)
         ax.set_xlim(lo, hi)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -159,7 +159,7 @@ def course_style() -> Iterator[None]:
         (14.0, 16.0)
         >>> plt.close(fig)
     """
-    with mpl.rc_context(RC_PARAMS):
+    with mpl.rc_context(cast(Any, RC_PARAMS)):
         yield
 
 
@@ -174,7 +174,7 @@ def use_style() -> None:
         14.0
         >>> mpl.rcParams.update(previous)
     """
-    mpl.rcParams.update(RC_PARAMS)
+    mpl.rcParams.update(cast(Any, RC_PARAMS))
 
 
 _LAYOUT_PASSES = 6

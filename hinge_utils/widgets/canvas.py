@@ -68,7 +68,7 @@ def encode_png(pixels: np.ndarray, compress_level: int = 1) -> bytes:
     rows[:, 1:].reshape(height, width, channels)[...] = pixels  # one (strided) copy
     color_type = 2 if channels == 3 else 6  # truecolour, or truecolour with alpha
     header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
-    data = zlib.compress(rows, compress_level)  # reads the array's buffer, no extra copy
+    data = zlib.compress(rows.data, compress_level)  # the array's buffer, no extra copy
     return _PNG_SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
 
 
@@ -106,7 +106,7 @@ class PngCanvas:
             )
         with course_style():
             self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        FigureCanvasAgg(self.figure)
+        self._agg = FigureCanvasAgg(self.figure)  # the figure's canvas, typed as Agg
         self.compress_level = compress_level
         self._animated: list[Artist] = []
         self._background: object | None = None
@@ -141,7 +141,7 @@ class PngCanvas:
 
     def draw(self) -> None:
         """Bring the figure's pixels up to date (background if stale, then the moving artists)."""
-        canvas = self.figure.canvas
+        canvas = self._agg
         if self._background is None:
             canvas.draw()  # animated artists are skipped by a screen draw
             self._background = canvas.copy_from_bbox(self.figure.bbox)
@@ -155,5 +155,5 @@ class PngCanvas:
     def render(self) -> bytes:
         """Draw the frame and return it as PNG bytes."""
         self.draw()
-        rgba = np.asarray(self.figure.canvas.buffer_rgba())
+        rgba = np.asarray(self._agg.buffer_rgba())
         return encode_png(rgba[..., :3], self.compress_level)  # opaque figure: drop alpha
