@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # JupyterLab refuses to run as root without --allow-root; add it only for root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-numerics lint unit notebooks execute bench venv lock clean docs slides docs-assets explore
+.PHONY: lab test test-numerics lint typecheck unit notebooks execute bench venv lock clean docs slides docs-assets explore
 
 venv: $(STAMP)
 
@@ -29,6 +29,10 @@ explore: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check hinge_utils tests benchmarks docs $(wildcard notebooks)
 
+# mypy over hinge_utils (configured in pyproject.toml): every function annotated and checked.
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests hinge_utils docs/*.py --doctest-modules
 
@@ -37,7 +41,7 @@ notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env notebooks
 
 # Everything in one pytest run (one summary line): unit tests, doctests, and nbval on the lessons.
-test: lint
+test: lint typecheck
 	$(BIN)/python -m pytest tests hinge_utils docs/*.py --doctest-modules \
 		--nbval --nbval-current-env $(wildcard notebooks/*.ipynb)
 

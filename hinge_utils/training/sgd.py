@@ -11,6 +11,7 @@ import torch
 from torch import Tensor, nn
 
 from hinge_utils._validation import (
+    Constraint,
     Integer,
     OneOf,
     Real,
@@ -24,7 +25,7 @@ from hinge_utils.training.records import ConvergenceWarning, LinearSVMResult, hi
 
 __all__ = ["train_sgd"]
 
-_PARAMETERS = {
+_PARAMETERS: dict[str, Constraint] = {
     "lr": Real(0.0, example="lr=0.01"),
     "weight_decay": Real(0.0, example="weight_decay=0.01"),
     "epochs": Integer(1, example="epochs=200"),
@@ -45,7 +46,7 @@ def _initial_linear(
     if not isinstance(init, tuple | list) or len(init) != 2:
         raise TypeError(
             f"init must be a pair (weight of shape (D,), bias); got {type(init).__name__}: "
-            "e.g. init=seed_svm_init()"
+            "e.g. init=syllabus_svm_init()"
         )
     weight, bias = init
     weight = torch.as_tensor(weight, dtype=dtype, device=device)
@@ -57,7 +58,7 @@ def _initial_linear(
         )
     if not (bool(torch.isfinite(weight).all()) and bool(torch.isfinite(bias).all())):
         raise ValueError(
-            "init contains nan or inf: start from finite weights, e.g. init=seed_svm_init() or "
+            "init contains nan or inf: start from finite weights, e.g. init=syllabus_svm_init() or "
             "init=None for nn.Linear's default initialisation"
         )
     with torch.no_grad():
@@ -96,8 +97,8 @@ def train_sgd(
 
     Deterministic: the starting weights are PyTorch's default ``nn.Linear`` initialisation drawn
     under ``torch.manual_seed(seed)`` (inside ``fork_rng``: the global random state is left
-    unchanged), or ``init``. ``train_sgd(*seed_svm_data(), init=seed_svm_init())`` reproduces the
-    syllabus's run exactly.
+    unchanged), or ``init``. ``train_sgd(*syllabus_svm_data(), init=syllabus_svm_init())``
+    reproduces the syllabus's run exactly.
 
     Args:
         X: training samples, float32 or float64. y: labels in {-1, +1}.
@@ -118,9 +119,9 @@ def train_sgd(
 
     Example::
 
-        >>> from hinge_utils.data import seed_svm_data, seed_svm_init
-        >>> X, y = seed_svm_data()
-        >>> result = train_sgd(X, y, init=seed_svm_init())
+        >>> from hinge_utils.data import syllabus_svm_data, syllabus_svm_init
+        >>> X, y = syllabus_svm_data()
+        >>> result = train_sgd(X, y, init=syllabus_svm_init())
         >>> len(result.history), result.history[-1].accuracy
         (200, 1.0)
     """
@@ -146,7 +147,8 @@ def train_sgd(
     with np.errstate(over="ignore", invalid="ignore"):  # a diverged run: inf and nan, said below
         u = 1.0 - yw * (thetas[:, :-1] @ Xw.T + thetas[:, -1:])
         penalty = 0.5 * weight_decay * np.square(thetas).sum(1)
-        rows = margin_rows(entry.newton.mean(u) + penalty, u, np.ones(len(yw)), entry.newton)
+        stats = entry.solver()
+        rows = margin_rows(stats.mean(u) + penalty, u, np.ones(len(yw)), stats)
     diverged = np.flatnonzero(~np.isfinite(rows[:, 0]))
     if len(diverged):
         first = int(diverged[0])
