@@ -16,19 +16,27 @@ import torch
 from hinge_utils.exercises import (
     CheckResult,
     check_crammer_singer,
+    check_fade_margin,
     check_functional_margin,
     check_geometric_margin,
     check_hinge_by_hand,
     check_hinge_gradient,
     check_hinge_loss,
+    check_lambda_for_margin,
     check_lambda_from_C,
     check_logistic_gradient,
+    check_max_margin_line,
     check_ramp_loss,
     check_smooth_hinge,
     check_squared_hinge,
+    check_squared_hinge_gradient,
+    check_support_vectors,
     check_svm_objective,
+    check_true_class_gradient,
     check_violators,
     check_weston_watkins,
+    check_which_loss,
+    gradient_plot_problem,
     hinge_by_hand_problem,
     lesson1_margins,
     lesson2_hinge,
@@ -37,6 +45,8 @@ from hinge_utils.exercises import (
     lesson5_gradients,
     lesson6_cross_entropy,
     lesson7_training,
+    max_margin_problem,
+    support_vector_problem,
 )
 
 # --- right answers, written without the library ----------------------------------------------
@@ -115,6 +125,34 @@ def lambda_ok(C, n):
     return 1.0 / (n * C)
 
 
+def squared_gradient_ok(scores, targets):  # d/ds max(0, 1 - y s)^2 by autograd, per sample
+    s = scores.detach().clone().requires_grad_(True)
+    (torch.clamp(1 - targets.to(s.dtype) * s, min=0) ** 2).sum().backward()
+    return s.grad
+
+
+def true_class_pull_loop(scores, targets):  # count the wrong classes whose term is positive
+    out = torch.zeros(scores.shape[0], dtype=scores.dtype)
+    for n in range(scores.shape[0]):
+        c = int(targets[n])
+        out[n] = -sum(
+            1
+            for k in range(scores.shape[1])
+            if k != c and float(scores[n, k] - scores[n, c]) + 1 > 0
+        )
+    return out
+
+
+def fade_ok(eps):  # solve sigmoid(-m) = eps numerically, without the closed form
+    from scipy.optimize import brentq
+
+    return brentq(lambda m: 1 / (1 + math.exp(m)) - eps, -50, 50, xtol=1e-12)
+
+
+def lambda_for_margin_ok(lam, margin):
+    return lam * margin
+
+
 RIGHT = [
     (check_functional_margin, margin_ok, 6),
     (check_geometric_margin, geometric_ok, 5),
@@ -129,6 +167,10 @@ RIGHT = [
     (check_ramp_loss, ramp_ok, 5),
     (check_svm_objective, objective_ok, 4),
     (check_lambda_from_C, lambda_ok, 4),
+    (check_squared_hinge_gradient, squared_gradient_ok, 5),
+    (check_true_class_gradient, true_class_pull_loop, 7),
+    (check_fade_margin, fade_ok, 5),
+    (check_lambda_for_margin, lambda_for_margin_ok, 5),
 ]
 
 
@@ -320,6 +362,15 @@ WRONG = [
     (check_lambda_from_C, lambda C, n: 1 / C, "forget n"),
     (check_lambda_from_C, lambda C, n: 1 / (2 * n * C), "(no 1/2)"),
     (check_lambda_from_C, lambda C, n: n * C, "upside down"),
+    # the exercises that ask for understanding
+    (check_squared_hinge_gradient, lambda s, t: -2 * torch.clamp(1 - t * s, min=0), "chain rule"),
+    (check_squared_hinge_gradient, lambda s, t: -t * torch.clamp(1 - t * s, min=0), "factor 2"),
+    (check_true_class_gradient, lambda s, c: true_class_pull_loop(s, c) - 1, "one too many"),
+    (check_true_class_gradient, lambda s, c: -true_class_pull_loop(s, c), "wrong sign"),
+    (check_fade_margin, lambda eps: math.log(1 / eps), "1/eps - 1"),
+    (check_fade_margin, lambda eps: math.log2(1 / eps - 1), "log base 2"),
+    (check_lambda_for_margin, lambda lam, margin: lam / margin, "the other way round"),
+    (check_lambda_for_margin, lambda lam, margin: lam * margin**2, "divides out"),
 ]
 
 
@@ -522,6 +573,10 @@ REGISTERED = [
     (lesson6_cross_entropy.check_ramp_loss, lesson6_cross_entropy._RAMP_MISTAKES),
     (lesson7_training.check_svm_objective, lesson7_training._OBJECTIVE_MISTAKES),
     (lesson7_training.check_lambda_from_C, lesson7_training._LAMBDA_MISTAKES),
+    (lesson3_smooth.check_squared_hinge_gradient, lesson3_smooth._SQUARED_GRADIENT_MISTAKES),
+    (lesson4_multiclass.check_true_class_gradient, lesson4_multiclass._PULL_MISTAKES),
+    (lesson6_cross_entropy.check_fade_margin, lesson6_cross_entropy._FADE_MISTAKES),
+    (lesson7_training.check_lambda_for_margin, lesson7_training._MARGIN_MISTAKES),
 ]
 EACH_MISTAKE = [(checker, m) for checker, mistakes in REGISTERED for m in mistakes]
 
@@ -591,3 +646,214 @@ def test_meta_and_sparse_answers_are_explained_not_crashed(make, phrase, capsys)
     result = check_hinge_loss(lambda s, t, margin=1.0: make(hinge_ok(s, t, margin)))
     out = capsys.readouterr().out
     assert not result.passed and phrase in out
+
+
+# --- fresh inputs, as the graded cells use them -----------------------------------------------
+
+
+@pytest.mark.parametrize(("checker", "fn", "n"), RIGHT, ids=[r[0].__name__ for r in RIGHT])
+@pytest.mark.parametrize("seed", [0, 1, 2024])
+def test_a_right_answer_passes_on_fresh_inputs_too(checker, fn, n, seed, capsys):
+    result = checker(fn, fresh=seed)
+    assert result.passed and result.n_checks > n, capsys.readouterr().out
+    assert "fresh random inputs" in result.message
+
+
+def _lookup_table(checker, reference):
+    """An answer that memorised the fixed inputs: right there, 0 everywhere else."""
+    module = __import__(checker.__module__, fromlist=["_"])
+    cases = [v for k, v in vars(module).items() if k.endswith("_CASES") or k == "_CASES"]
+    table = {}
+    for group in cases:
+        for case in group:
+            key = repr([v.tolist() if isinstance(v, torch.Tensor) else v
+                        for v in {**case.inputs, **case.options}.values()])
+            try:
+                table[key] = reference(*case.inputs.values(), **case.options)
+            except (TypeError, RuntimeError):  # the module's other checker takes other inputs
+                continue
+
+    def memorised(*args, **kwargs):
+        values = (*args, *kwargs.values())
+        key = repr([v.tolist() if isinstance(v, torch.Tensor) else v for v in values])
+        if key in table:
+            return table[key]
+        return torch.zeros_like(args[0]) if isinstance(args[0], torch.Tensor) else 0.0
+
+    return memorised
+
+
+@pytest.mark.parametrize(("checker", "fn", "n"), RIGHT, ids=[r[0].__name__ for r in RIGHT])
+def test_a_lookup_table_of_the_fixed_inputs_fails_on_fresh_ones(checker, fn, n, capsys):
+    memorised = _lookup_table(checker, fn)
+    assert checker(memorised).passed  # it knows every fixed input...
+    result = checker(memorised, fresh=7)
+    out = capsys.readouterr().out
+    assert not result.passed and "failed: fresh" in out  # ...and none of the fresh ones
+
+
+def test_fresh_inputs_depend_on_the_seed_only():
+    from hinge_utils.exercises._engine import Fresh
+
+    assert torch.equal(Fresh(5, "a").values(6), Fresh(5, "a").values(6))
+    assert not torch.equal(Fresh(5, "a").values(6), Fresh(6, "a").values(6))
+    assert not torch.equal(Fresh(5, "a").values(6), Fresh(5, "b").values(6))
+
+
+@pytest.mark.parametrize("seed", [True, 1.5, "3"])
+def test_fresh_must_be_an_integer_seed(seed):
+    with pytest.raises(TypeError, match="fresh must be an integer seed or None"):
+        check_hinge_loss(hinge_ok, fresh=seed)
+
+
+def test_an_unsolved_stub_is_named_as_such(capsys):
+    def stub(scores, targets, margin=1.0):
+        raise NotImplementedError()
+
+    assert not check_hinge_loss(stub)
+    assert "not solved yet" in capsys.readouterr().out
+
+
+# --- the understanding exercises, against outside oracles -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def svc():
+    from sklearn.svm import SVC
+
+    return SVC
+
+
+def test_the_max_margin_line_is_what_a_hard_margin_svc_finds(svc, capsys):
+    X, y = max_margin_problem()
+    fit = svc(kernel="linear", C=1e8, tol=1e-10).fit(X.numpy(), y.numpy())
+    w, b = fit.coef_[0].tolist(), float(fit.intercept_[0])
+    assert w == pytest.approx([0.5, 1.0], abs=1e-4) and b == pytest.approx(-1.0, abs=1e-4)
+    capsys.readouterr()
+    assert check_max_margin_line(w, b)
+    assert check_max_margin_line(torch.tensor(w), torch.tensor(b))
+
+
+@pytest.mark.parametrize(
+    ("weight", "bias", "phrase"),
+    [
+        ([1.0, 2.0], -2.0, "scaled differently: its closest points have y (w.x + b) = 2"),
+        ([1.0, 1.0], -1.0, "another line keeps all three farther away"),  # x1 + x2 = 1
+        ([1.0, 0.0], -1.0, "point 2 is on the wrong side"),  # x1 = 1 cuts off (0, 2)
+        ([-0.5, -1.0], 1.0, "every point is on the wrong side"),
+        ([0.0, 0.0], 0.0, "w = 0 has no boundary"),
+        ("w", 1.0, "Expected weight as two numbers"),
+    ],
+)
+def test_wrong_max_margin_lines_are_explained(weight, bias, phrase, capsys):
+    assert not check_max_margin_line(weight, bias)
+    out = capsys.readouterr().out
+    assert phrase in out
+    assert "0.5" not in out  # the message never gives the answer away
+
+
+def test_the_support_vectors_are_those_of_sklearns_svc(svc, capsys):
+    X, y = support_vector_problem()
+    fit = svc(kernel="linear", C=1 / (5 * 0.01)).fit(X.numpy(), y.numpy())
+    right = sorted(int(i) for i in fit.support_)
+    capsys.readouterr()
+    assert check_support_vectors(right) and check_support_vectors(set(right))
+    assert check_support_vectors(torch.tensor(right))
+    assert not check_support_vectors([i for i in range(5) if i not in right])
+
+
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        (range(5), "beyond the band, so they are not support vectors"),
+        ([0, 1, 4], "points of one class only"),
+        ([0, 2], "1 support vector is missing"),
+        ([9], "numbered 0 to 4"),
+        ("0, 2", "Expected the point numbers"),
+    ],
+)
+def test_wrong_support_vector_predictions_are_explained(answer, phrase, capsys):
+    assert not check_support_vectors(answer)
+    out = capsys.readouterr().out
+    assert phrase in out
+    assert "point 3" not in out  # which points are right is not given away
+
+
+def _derivative_by_autograd(name, m):
+    from hinge_utils import zoo
+
+    m = m.clone().requires_grad_(True)
+    getattr(zoo, name)(m).sum().backward()
+    return m.grad
+
+
+def test_each_panel_shows_the_slope_of_the_loss_it_is_checked_against(capsys):
+    # The curves drawn, against autograd through the zoo's losses, away from the kinks.
+    fig = gradient_plot_problem()
+    capsys.readouterr()
+    right = {"A": "modified_huber", "B": "smooth_hinge", "C": "perceptron", "D": "squared_hinge"}
+    for ax in fig.axes:
+        m, slope = (torch.tensor(v, dtype=torch.float64) for v in ax.lines[0].get_data())
+        away = (m - m.round()).abs() > 1e-3
+        expected = _derivative_by_autograd(right[ax.get_title()], m[away])
+        assert torch.allclose(slope[away], expected, atol=1e-9), ax.get_title()
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    assert check_which_loss(right)
+    assert check_which_loss({k: v.replace("_", " ").title() for k, v in right.items()})
+
+
+@pytest.mark.parametrize(
+    ("answers", "phrase"),
+    [
+        ({"A": "squared_hinge", "B": "smooth_hinge", "C": "perceptron", "D": "squared_hinge"},
+         "1 of 4 panels is named wrong"),
+        ({"A": "modified_huber", "B": "smooth_hinge", "C": "hinge", "D": "squared_hinge"},
+         "the slope of hinge is a step: -1 for m < 1"),
+        ({"A": "huber", "B": "smooth_hinge", "C": "perceptron", "D": "squared_hinge"},
+         "'huber' is not one of the choices"),
+        (["hinge"], "Expected a dict naming each panel"),
+    ],
+)
+def test_wrong_loss_names_are_explained(answers, phrase, capsys):
+    assert not check_which_loss(answers)
+    assert phrase in capsys.readouterr().out
+
+
+def test_margin_delta_only_rescales_lambda(one_thread):
+    # Oracle: minimise the objective with threshold Delta directly (a QP, by scipy's SLSQP), and
+    # train margin 1 with lam * Delta: the same boundary, (w, b) scaled by Delta.
+    from scipy.optimize import minimize
+
+    from hinge_utils.data import make_binary_blobs
+    from hinge_utils.training import train_linear_svm
+
+    X, y = make_binary_blobs(n=30, seed=3)
+    X, y = X.double(), y
+    lam, delta = 0.1, 2.5
+    n, d = X.shape
+    Xn, yn = X.numpy(), y.double().numpy()
+
+    def objective(v):  # v = (w, b, xi)
+        w, xi = v[:d], v[d + 1:]
+        return xi.mean() + lam / 2 * w @ w
+
+    constraints = [
+        {"type": "ineq", "fun": lambda v: v[d + 1:] - (delta - yn * (Xn @ v[:d] + v[d]))},
+        {"type": "ineq", "fun": lambda v: v[d + 1:]},
+    ]
+    start = np.concatenate([np.zeros(d + 1), np.full(n, delta)])
+    qp = minimize(objective, start, constraints=constraints, method="SLSQP",
+                  options={"maxiter": 500, "ftol": 1e-12})
+    assert qp.success, qp.message
+    lam_prime = lesson7_training.lambda_for_margin(lam, delta)
+    fit = train_linear_svm(X, y, lam=lam_prime)
+    w, b = delta * fit.weight.numpy(), delta * float(fit.bias)
+    # w is unique (the penalty is strictly convex in w); b may sit on a flat stretch of the hinge
+    assert np.allclose(w, qp.x[:d], atol=1e-4)
+    rescaled = np.maximum(0, delta - yn * (Xn @ w + b)).mean() + lam / 2 * w @ w
+    assert rescaled <= qp.fun + 1e-7
+    # and lam itself, unchanged, gives another w: the margin does matter
+    other = train_linear_svm(X, y, lam=lam)
+    assert not np.allclose(delta * other.weight.numpy(), qp.x[:d], atol=1e-2)

@@ -30,40 +30,87 @@ nothing more, so the call can be the cell's last line::
 
 Checkers by lesson:
 
-1. margins: :func:`check_functional_margin`, :func:`check_geometric_margin`
+1. margins: :func:`check_functional_margin`, :func:`check_geometric_margin`,
+   :func:`max_margin_problem` with :func:`check_max_margin_line`
 2. binary hinge: :func:`check_hinge_loss`, :func:`hinge_by_hand_problem` with
    :func:`check_hinge_by_hand`
-3. squared and smooth hinge: :func:`check_squared_hinge`, :func:`check_smooth_hinge`
-4. multi-class: :func:`check_weston_watkins`, :func:`check_crammer_singer`
-5. gradients: :func:`check_hinge_gradient`, :func:`check_violators`
-6. hinge vs cross-entropy: :func:`check_logistic_gradient`, :func:`check_ramp_loss`
-7. training: :func:`check_svm_objective`, :func:`check_lambda_from_C`
+3. squared and smooth hinge: :func:`check_squared_hinge`, :func:`check_squared_hinge_gradient`,
+   :func:`check_smooth_hinge`, :func:`gradient_plot_problem` with :func:`check_which_loss`
+4. multi-class: :func:`check_weston_watkins`, :func:`check_crammer_singer`,
+   :func:`check_true_class_gradient`
+5. gradients: :func:`check_hinge_gradient`, :func:`check_violators`,
+   :func:`support_vector_problem` with :func:`check_support_vectors`
+6. hinge vs cross-entropy: :func:`check_logistic_gradient`, :func:`check_ramp_loss`,
+   :func:`check_fade_margin`
+7. training: :func:`check_svm_objective`, :func:`check_lambda_from_C`,
+   :func:`check_lambda_for_margin`
+
+**Grading.** Every checker of a function also takes ``fresh=seed``: after its fixed cases it
+checks inputs drawn from that seed (random sizes and values), so an answer that only knows the
+fixed inputs fails. The graded cells of the nbgrader course (``make student``) pass a seed::
+
+    result = hu.exercises.check_hinge_loss(my_hinge_loss, fresh=1234)
+    assert result.passed, result.message
+
+The checkers of a value worked out by hand (``check_hinge_by_hand``, ``check_max_margin_line``,
+``check_which_loss``, ``check_support_vectors``) check the one problem shown, and never print
+its answer before it is found.
 """
 
 from ._engine import CheckResult
-from .lesson1_margins import check_functional_margin, check_geometric_margin
+from .lesson1_margins import (
+    check_functional_margin,
+    check_geometric_margin,
+    check_max_margin_line,
+    max_margin_problem,
+)
 from .lesson2_hinge import check_hinge_by_hand, check_hinge_loss, hinge_by_hand_problem
-from .lesson3_smooth import check_smooth_hinge, check_squared_hinge
-from .lesson4_multiclass import check_crammer_singer, check_weston_watkins
-from .lesson5_gradients import check_hinge_gradient, check_violators
-from .lesson6_cross_entropy import check_logistic_gradient, check_ramp_loss
-from .lesson7_training import check_lambda_from_C, check_svm_objective
+from .lesson3_smooth import (
+    check_smooth_hinge,
+    check_squared_hinge,
+    check_squared_hinge_gradient,
+    check_which_loss,
+    gradient_plot_problem,
+)
+from .lesson4_multiclass import (
+    check_crammer_singer,
+    check_true_class_gradient,
+    check_weston_watkins,
+)
+from .lesson5_gradients import (
+    check_hinge_gradient,
+    check_support_vectors,
+    check_violators,
+    support_vector_problem,
+)
+from .lesson6_cross_entropy import check_fade_margin, check_logistic_gradient, check_ramp_loss
+from .lesson7_training import check_lambda_for_margin, check_lambda_from_C, check_svm_objective
 
 __all__ = [
     "CheckResult",
     "check_crammer_singer",
+    "check_fade_margin",
     "check_functional_margin",
     "check_geometric_margin",
     "check_hinge_by_hand",
     "check_hinge_gradient",
     "check_hinge_loss",
+    "check_lambda_for_margin",
     "check_lambda_from_C",
     "check_logistic_gradient",
+    "check_max_margin_line",
     "check_ramp_loss",
     "check_smooth_hinge",
     "check_squared_hinge",
+    "check_squared_hinge_gradient",
+    "check_support_vectors",
     "check_svm_objective",
+    "check_true_class_gradient",
     "check_violators",
     "check_weston_watkins",
+    "check_which_loss",
+    "gradient_plot_problem",
     "hinge_by_hand_problem",
+    "max_margin_problem",
+    "support_vector_problem",
 ]

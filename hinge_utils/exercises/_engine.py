@@ -15,6 +15,7 @@ import re
 import signal
 import threading
 import time
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ from torch import Tensor
 __all__ = [
     "Case",
     "CheckResult",
+    "Fresh",
     "Mistake",
     "check_case",
     "describe_inputs",
@@ -36,6 +38,7 @@ __all__ = [
     "report",
     "run_checks",
     "sample_label",
+    "with_fresh",
 ]
 
 # Students compute in float32; the references may work in float64. 1e-4 relative is 13 float32 ulps.
@@ -96,6 +99,69 @@ class Mistake:
 
 
 EntryLabel = Callable[[Case, int], str]
+FreshCases = Callable[["Fresh"], Sequence[Case]]
+
+
+class Fresh:
+    """Random inputs for a grader's fresh cases: sizes and values drawn from one seed.
+
+    Values are rounded to 2 decimals (readable in messages), like :func:`randn`'s; the global
+    random state is left alone.
+
+    Example:
+        >>> draw = Fresh(7, "hinge_loss")
+        >>> n = draw.size(2, 9)
+        >>> 2 <= n <= 9, draw.values(n).shape == (n,), set(draw.signs(n).tolist()) <= {-1, 1}
+        (True, True, True)
+        >>> Fresh(7, "hinge_loss").values(3).tolist() == Fresh(7, "hinge_loss").values(3).tolist()
+        True
+    """
+
+    def __init__(self, seed: int, salt: str) -> None:
+        # The salt keeps two checkers graded with one seed from drawing the same numbers.
+        mixed = (int(seed) * 1_000_003 + zlib.crc32(salt.encode())) % (2**63)
+        self.generator = torch.Generator().manual_seed(mixed)
+
+    def size(self, low: int, high: int) -> int:
+        """An integer in ``[low, high]``."""
+        return int(torch.randint(low, high + 1, (1,), generator=self.generator))
+
+    def uniform(self, low: float, high: float) -> float:
+        """A number in ``[low, high)`` rounded to 2 decimals."""
+        u = float(torch.rand((), generator=self.generator, dtype=torch.float64))
+        return round(low + (high - low) * u, 2)
+
+    def values(self, *shape: int, scale: float = 1.5, dtype: torch.dtype = torch.float32) -> Tensor:
+        """Normal numbers times ``scale``, rounded to 2 decimals."""
+        raw = torch.randn(shape, generator=self.generator, dtype=torch.float64) * scale
+        return (raw * 100).round().div(100).to(dtype)
+
+    def signs(self, n: int) -> Tensor:
+        """``n`` labels in {-1, +1} (int64)."""
+        return 2 * torch.randint(0, 2, (n,), generator=self.generator) - 1
+
+    def classes(self, n: int, k: int) -> Tensor:
+        """``n`` class indices in ``[0, k)`` (int64)."""
+        return torch.randint(0, k, (n,), generator=self.generator)
+
+
+def with_fresh(
+    cases: Sequence[Case], fresh: int | None, draw: FreshCases | None, salt: str
+) -> Sequence[Case]:
+    """The fixed ``cases``, then (for a seed ``fresh``) the cases ``draw`` makes from it.
+
+    Example:
+        >>> fixed = [Case("one", {"m": torch.zeros(1)})]
+        >>> len(with_fresh(fixed, None, None, "x")), len(with_fresh(fixed, 3, lambda f: fixed, "x"))
+        (1, 2)
+    """
+    if fresh is None:
+        return cases
+    if isinstance(fresh, bool) or not isinstance(fresh, int):
+        raise TypeError(f"fresh must be an integer seed or None; got {type(fresh).__name__}")
+    if draw is None:
+        raise ValueError(f"the {salt} checker has no fresh inputs: call it without fresh=")
+    return (*cases, *draw(Fresh(fresh, salt)))
 
 
 def sample_label(case: Case, index: int) -> str:
@@ -144,6 +210,8 @@ def run_checks(
     covered: str,
     signature: str,
     entry: EntryLabel = sample_label,
+    fresh: int | None = None,
+    fresh_cases: FreshCases | None = None,
 ) -> CheckResult:
     """Check ``student`` against ``reference`` on every case; print and return the outcome.
 
@@ -159,7 +227,10 @@ def run_checks(
         covered: the edge cases worth naming in the success line.
         signature: how the checker calls the function, e.g. ``"f(scores, targets)"``.
         entry: names an entry of the output in messages (default ``"sample i"``).
+        fresh: a seed: after ``cases``, check the cases ``fresh_cases`` draws from it.
+        fresh_cases: makes the fresh cases from a :class:`Fresh`.
     """
+    cases = with_fresh(cases, fresh, fresh_cases, name)
     if not callable(student):
         message = (
             f"Expected a function, got {type(student).__name__}: pass the function itself, "
@@ -174,6 +245,8 @@ def run_checks(
                 f"  input: {describe_inputs(case)}\n{failure}"
             )
             return report(False, len(cases), message)
+    if fresh is not None:
+        covered = f"{covered}, and on fresh random inputs"
     message = (
         f"All {len(cases)} checks passed: your {name} matches the reference, including {covered}."
     )
@@ -356,6 +429,11 @@ def _same_shape(got: Tensor, expected: Tensor) -> bool:
 
 
 def _explain_exception(error: Exception, signature: str) -> str:
+    if isinstance(error, NotImplementedError):
+        return (
+            "  your function raised NotImplementedError: not solved yet, replace the line "
+            "`raise NotImplementedError()` with your code"
+        )
     text = f"  your function raised {type(error).__name__}: {error}"
     if isinstance(error, TypeError) and re.search(r"argument|positional", str(error)):
         return f"{text}\n  hint: the checker calls your function as {signature}"

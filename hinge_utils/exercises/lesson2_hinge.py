@@ -11,6 +11,7 @@ from ..functional import hinge_loss
 from ._engine import (
     Case,
     CheckResult,
+    Fresh,
     Mistake,
     check_case,
     describe_inputs,
@@ -48,6 +49,18 @@ _HINGE_CASES = (
     ),
     Case("an empty batch", {"scores": torch.zeros(0), "targets": torch.zeros(0)}),
 )
+
+
+def _fresh_hinge(draw: Fresh) -> list[Case]:
+    cases = []
+    for what in ("fresh random batch", "fresh random float64 batch"):
+        n = draw.size(1, 12)
+        dtype = torch.float64 if "float64" in what else torch.float32
+        scores, targets = draw.values(n, dtype=dtype), draw.signs(n)
+        scores[::3] = targets[::3].to(dtype)  # every third sample exactly at y * s = 1
+        cases.append(Case(what, {"scores": scores, "targets": targets},
+                          {"margin": draw.uniform(0.5, 3.0)}))
+    return cases
 
 
 def _ys(s: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -105,7 +118,9 @@ _HINGE_MISTAKES = (
 )
 
 
-def check_hinge_loss(fn: Callable[..., Any]) -> CheckResult:
+def check_hinge_loss(
+    fn: Callable[..., Any], *, fresh: int | None = None
+) -> CheckResult:
     r"""Check ``fn(scores, targets, margin=1.0)``: per-sample hinge losses :math:`[\Delta - y s]_+`.
 
     The function must be vectorised (no Python loop needed), keep the scores' dtype, accept
@@ -132,6 +147,8 @@ def check_hinge_loss(fn: Callable[..., Any]) -> CheckResult:
         mistakes=_HINGE_MISTAKES,
         covered="the kink y * s = 1, integer labels, float64 scores, margin=2.0 and an empty batch",
         signature="f(scores, targets) and f(scores, targets, margin=2.0)",
+        fresh=fresh,
+        fresh_cases=_fresh_hinge,
     )
 
 

@@ -9,9 +9,26 @@ import torch
 
 from ..functional import squared_hinge_loss
 from ..zoo import smooth_hinge
-from ._engine import Case, CheckResult, Mistake, margin_label, randn, random_signs, run_checks
+from ._engine import (
+    Case,
+    CheckResult,
+    Fresh,
+    Mistake,
+    margin_label,
+    randn,
+    random_signs,
+    report,
+    run_checks,
+)
 
-__all__ = ["check_smooth_hinge", "check_squared_hinge"]
+__all__ = [
+    "SLOPE_SHAPES",
+    "check_smooth_hinge",
+    "check_squared_hinge",
+    "check_squared_hinge_gradient",
+    "check_which_loss",
+    "gradient_plot_problem",
+]
 
 _t = torch.tensor
 
@@ -34,6 +51,25 @@ _SQUARED_CASES = (
     ),
     Case("an empty batch", {"scores": torch.zeros(0), "targets": torch.zeros(0)}),
 )
+
+
+def _fresh_squared(draw: Fresh) -> list[Case]:
+    cases = []
+    for what in ("fresh random batch", "fresh random float64 batch"):
+        n = draw.size(1, 12)
+        dtype = torch.float64 if "float64" in what else torch.float32
+        scores, targets = draw.values(n, dtype=dtype), draw.signs(n)
+        scores[::3] = targets[::3].to(dtype)  # every third sample exactly at y * s = 1
+        cases.append(Case(what, {"scores": scores, "targets": targets}))
+    return cases
+
+
+def _fresh_margins(draw: Fresh) -> list[Case]:
+    n, k = draw.size(1, 12), draw.size(1, 12)
+    return [
+        Case("fresh random margins", {"m": draw.values(n, scale=2.0)}),
+        Case("fresh random float64 margins", {"m": draw.values(k, scale=2.0, dtype=torch.float64)}),
+    ]
 
 
 def _hinge(s: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -79,7 +115,9 @@ _SQUARED_MISTAKES = (
 )
 
 
-def check_squared_hinge(fn: Callable[..., Any]) -> CheckResult:
+def check_squared_hinge(
+    fn: Callable[..., Any], *, fresh: int | None = None
+) -> CheckResult:
     r"""Check ``fn(scores, targets)``: per-sample squared hinge losses :math:`[1 - y s]_+^2`.
 
     Shape:
@@ -104,6 +142,8 @@ def check_squared_hinge(fn: Callable[..., Any]) -> CheckResult:
             "and an empty batch"
         ),
         signature="f(scores, targets)",
+        fresh=fresh,
+        fresh_cases=_fresh_squared,
     )
 
 
@@ -160,7 +200,9 @@ _SMOOTH_MISTAKES = (
 )
 
 
-def check_smooth_hinge(fn: Callable[[torch.Tensor], Any]) -> CheckResult:
+def check_smooth_hinge(
+    fn: Callable[[torch.Tensor], Any], *, fresh: int | None = None
+) -> CheckResult:
     r"""Check ``fn(m)``, the quadratically smoothed hinge of Rennie & Srebro (2005) of margins ``m``.
 
     .. math::
@@ -194,4 +236,194 @@ def check_smooth_hinge(fn: Callable[[torch.Tensor], Any]) -> CheckResult:
         covered="the joins at m = 0 and m = 1, |m| = 100, float64 margins and an empty tensor",
         signature="f(m)",
         entry=margin_label,
+        fresh=fresh,
+        fresh_cases=_fresh_margins,
     )
+
+
+# --- the squared hinge's gradient in the score ------------------------------------------------
+
+
+def _squared_gradient(s: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    labels = y.to(s.dtype)
+    return -2 * labels * (1 - labels * s).clamp(min=0)
+
+
+def _slope_in_m(s: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    return -2 * (1 - y.to(s.dtype) * s).clamp(min=0)
+
+
+_SQUARED_GRADIENT_MISTAKES = (
+    Mistake(
+        "that is the slope in the margin m = y * s, dL/dm; the exercise asks for the slope in "
+        "the score s: by the chain rule, dL/ds = dL/dm * dm/ds",
+        _slope_in_m,
+    ),
+    Mistake(
+        "a factor 2 is missing: the derivative of u^2 is 2u",
+        lambda s, y: 0.5 * _squared_gradient(s, y),
+    ),
+    Mistake(
+        "wrong sign: raising the score of a positive sample inside the margin lowers its loss",
+        lambda s, y: -_squared_gradient(s, y),
+    ),
+    Mistake(
+        "that is the plain hinge's slope (a step); the squared hinge's slope grows with the "
+        "violation",
+        lambda s, y: torch.where(
+            y.to(s.dtype) * s < 1, -y.to(s.dtype), torch.zeros_like(s)
+        ),
+    ),
+    Mistake(
+        "samples beyond the margin (y * s > 1) have slope 0: did you forget the clamp at 0?",
+        lambda s, y: -2 * y.to(s.dtype) * (1 - y.to(s.dtype) * s),
+    ),
+    Mistake("you returned the loss, not its derivative", _squared),
+    Mistake(
+        "you returned one number: the exercise asks for dL/ds per sample",
+        lambda s, y: _squared_gradient(s, y).sum(),
+    ),
+)
+
+
+def check_squared_hinge_gradient(
+    fn: Callable[..., Any], *, fresh: int | None = None
+) -> CheckResult:
+    r"""Check ``fn(scores, targets)``: the squared hinge's slope in the score, per sample.
+
+    .. math::
+        \frac{\partial}{\partial s_n} \max(0, 1 - y_n s_n)^2
+
+    The lesson shows the slope in the margin :math:`m = y s`; this one is in :math:`s`, so the
+    chain rule brings in :math:`dm/ds`. The result keeps the scores' dtype.
+
+    Shape:
+        - scores: :math:`(N)`; targets: :math:`(N)` in {-1, +1}; output: :math:`(N)`.
+
+    Example::
+
+        >>> def gradient(scores, targets):
+        ...     y = targets.to(scores.dtype)
+        ...     return -2 * y * torch.clamp(1 - y * scores, min=0)
+        >>> result = check_squared_hinge_gradient(gradient)
+        All 5 checks passed: your squared_hinge_gradient matches the reference, including the kink y * s = 1, a safe sample at y * s = 3, integer labels, float64 scores and an empty batch.
+        >>> result = check_squared_hinge_gradient(lambda s, t: -2 * torch.clamp(1 - t * s, min=0))
+        Check 1 of 5 failed: a mixed batch
+          input: scores=[2.0, 0.5, -0.5, -2.0, 0.3], targets=[1.0, 1.0, 1.0, -1.0, -1.0]
+          sample 4: expected 2.6, got -2.6
+          hint: that is the slope in the margin m = y * s, dL/dm; the exercise asks for the slope in the score s: by the chain rule, dL/ds = dL/dm * dm/ds
+    """  # noqa: E501 - doctest output is one line as printed
+    return run_checks(
+        name="squared_hinge_gradient",
+        student=fn,
+        reference=_squared_gradient,
+        cases=_SQUARED_CASES,
+        mistakes=_SQUARED_GRADIENT_MISTAKES,
+        covered=(
+            "the kink y * s = 1, a safe sample at y * s = 3, integer labels, float64 scores "
+            "and an empty batch"
+        ),
+        signature="f(scores, targets)",
+        fresh=fresh,
+        fresh_cases=_fresh_squared,
+    )
+
+
+# --- which loss is this slope? ----------------------------------------------------------------
+
+#: What each loss's slope dL/dm looks like, in words a student can compare with a curve.
+SLOPE_SHAPES = {
+    "hinge": "a step: -1 for m < 1, then 0 from m = 1 on",
+    "squared_hinge": "a straight line -2 (1 - m) up to m = 1, steeper without limit for "
+    "worse mistakes, then 0",
+    "smooth_hinge": "-1 for m <= 0, a straight ramp from -1 up to 0 on 0 < m < 1, then 0",
+    "logistic": "a smooth S-curve -1 / (1 + e^m): near -1 for bad mistakes, never exactly 0",
+    "exponential": "-e^(-m): steeper without limit for mistakes, never exactly 0",
+    "perceptron": "a step: -1 for m < 0, then 0 from m = 0 on",
+    "modified_huber": "-4 for m < -1, a straight line -2 (1 - m) on -1 <= m < 1, then 0",
+}
+_PANELS = {"A": "modified_huber", "B": "smooth_hinge", "C": "perceptron", "D": "squared_hinge"}
+
+
+def gradient_plot_problem() -> Any:
+    """Draw four unlabelled slopes :math:`dL/dm` (panels A to D) and print the losses to choose from.
+
+    Each panel is the derivative of one loss of the zoo. Name them, as a dict
+    ``{"A": name, ...}``, and pass it to :func:`check_which_loss`. Returns the figure.
+
+    Example::
+
+        >>> fig = gradient_plot_problem()
+        Which loss has this slope dL/dm? Choose among: hinge, squared_hinge, smooth_hinge, logistic, exponential, perceptron, modified_huber
+        >>> [ax.get_title() for ax in fig.axes]
+        ['A', 'B', 'C', 'D']
+        >>> import matplotlib.pyplot as plt; plt.close(fig)
+    """  # noqa: E501 - doctest output is one line as printed
+    import matplotlib.pyplot as plt
+
+    from .. import zoo
+
+    m = torch.linspace(-3, 2, 501, dtype=torch.float64)
+    fig, axes = plt.subplots(1, 4, figsize=(13, 3), sharey=True)
+    for ax, (panel, name) in zip(axes, _PANELS.items(), strict=True):
+        slope = getattr(zoo, f"{name}_derivative")(m)
+        ax.plot(m.numpy(), slope.numpy(), color="black", lw=2)
+        ax.axhline(0, color="grey", lw=0.5)
+        ax.axvline(0, color="grey", lw=0.5)
+        ax.set_title(panel)
+        ax.set_xlabel("margin m")
+        ax.set_ylim(-6.5, 0.5)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("dL/dm")
+    fig.tight_layout()
+    print(f"Which loss has this slope dL/dm? Choose among: {', '.join(SLOPE_SHAPES)}")  # noqa: T201
+    return fig
+
+
+def check_which_loss(answers: Any) -> CheckResult:
+    """Check the names given to the four slopes of :func:`gradient_plot_problem`.
+
+    ``answers`` maps each panel to a loss name, e.g. ``{"A": "hinge", "B": "logistic", ...}``.
+    A wrong name is answered with what that loss's slope looks like, to compare with the curve.
+
+    Example::
+
+        >>> result = check_which_loss({"A": "squared_hinge", "B": "smooth_hinge",
+        ...                            "C": "hinge", "D": "squared_hinge"})
+        Check failed: 2 of 4 panels are named wrong.
+          panel A: the slope of squared_hinge is a straight line -2 (1 - m) up to m = 1, steeper without limit for worse mistakes, then 0. Does curve A do that, left of m = -1 too?
+          panel C: the slope of hinge is a step: -1 for m < 1, then 0 from m = 1 on. Does curve C do that, and where does it reach 0?
+    """  # noqa: E501 - doctest output is one line as printed
+    n = len(_PANELS)
+    if not isinstance(answers, dict) or set(map(str, answers)) != set(_PANELS):
+        message = (
+            f"Expected a dict naming each panel, e.g. {{'A': 'hinge', 'B': 'logistic', ...}}, "
+            f"with the keys {', '.join(_PANELS)}; got {answers!r}"
+        )
+        return report(False, n, message)
+    lines = []
+    for panel, right in _PANELS.items():
+        given = str(answers[panel]).strip().lower().replace(" ", "_").replace("-", "_")
+        if given == right:
+            continue
+        if given not in SLOPE_SHAPES:
+            lines.append(f"  panel {panel}: {answers[panel]!r} is not one of the choices "
+                         f"({', '.join(SLOPE_SHAPES)})")
+            continue
+        where = {
+            "A": "left of m = -1 too",
+            "B": "and is it a step or a ramp",
+            "C": "and where does it reach 0",
+            "D": "left of m = -1 too",
+        }[panel]
+        lines.append(f"  panel {panel}: the slope of {given} is {SLOPE_SHAPES[given]}. Does curve "
+                     f"{panel} do that, {where}?")
+    if lines:
+        verb = "is" if len(lines) == 1 else "are"
+        header = f"Check failed: {len(lines)} of {n} panels {verb} named wrong."
+        return report(False, n, "\n".join([header, *lines]))
+    message = (
+        "All 4 panels are named right: modified Huber caps the squared hinge's slope at -4, the "
+        "smoothed hinge ramps where the hinge jumps, and the perceptron's step sits at m = 0."
+    )
+    return report(True, n, message)

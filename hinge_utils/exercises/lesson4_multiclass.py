@@ -8,9 +8,9 @@ from typing import Any
 import torch
 
 from ..functional import crammer_singer_loss, weston_watkins_loss
-from ._engine import Case, CheckResult, Mistake, randn, random_classes, run_checks
+from ._engine import Case, CheckResult, Fresh, Mistake, randn, random_classes, run_checks
 
-__all__ = ["check_crammer_singer", "check_weston_watkins"]
+__all__ = ["check_crammer_singer", "check_true_class_gradient", "check_weston_watkins"]
 
 _t = torch.tensor
 
@@ -51,6 +51,22 @@ _CASES = (
         {"scores": torch.zeros(0, 3), "targets": torch.zeros(0, dtype=torch.long)},
     ),
 )
+
+
+def _fresh(draw: Fresh) -> list[Case]:
+    cases = []
+    for what in ("fresh random scores", "fresh random float64 scores"):
+        n, k = draw.size(1, 8), draw.size(2, 6)
+        dtype = torch.float64 if "float64" in what else torch.float32
+        # + k/1000 per class: no two classes differ by exactly 1, so no tie sits on a kink
+        # that rounding could move to either side
+        offsets = torch.arange(k, dtype=torch.float64) / 1000
+        scores = (draw.values(n, k, dtype=torch.float64) + offsets).to(dtype)
+        cases.append(Case(f"{what}, {n} samples, {k} classes",
+                          {"scores": scores, "targets": draw.classes(n, k)}))
+    return cases
+
+
 _COVERED = "ties on the hinge, K = 2, a single sample, all-equal scores and an empty batch"
 
 
@@ -140,7 +156,9 @@ _WW_MISTAKES = (
 )
 
 
-def check_weston_watkins(fn: Callable[..., Any]) -> CheckResult:
+def check_weston_watkins(
+    fn: Callable[..., Any], *, fresh: int | None = None
+) -> CheckResult:
     r"""Check ``fn(scores, targets)``: per-sample Weston-Watkins losses with margin 1.
 
     .. math::
@@ -168,6 +186,8 @@ def check_weston_watkins(fn: Callable[..., Any]) -> CheckResult:
         mistakes=_WW_MISTAKES,
         covered=_COVERED,
         signature="f(scores, targets)",
+        fresh=fresh,
+        fresh_cases=_fresh,
     )
 
 
@@ -204,7 +224,9 @@ _CS_MISTAKES = (
 )
 
 
-def check_crammer_singer(fn: Callable[..., Any]) -> CheckResult:
+def check_crammer_singer(
+    fn: Callable[..., Any], *, fresh: int | None = None
+) -> CheckResult:
     r"""Check ``fn(scores, targets)``: per-sample Crammer-Singer losses with margin 1.
 
     .. math::
@@ -232,4 +254,91 @@ def check_crammer_singer(fn: Callable[..., Any]) -> CheckResult:
         mistakes=_CS_MISTAKES,
         covered=_COVERED,
         signature="f(scores, targets)",
+        fresh=fresh,
+        fresh_cases=_fresh,
+    )
+
+
+# --- how hard the loss pulls on the true class's score ----------------------------------------
+
+
+def _violating(s: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+    terms, wrong = _terms(s, c)
+    return (terms > 0) & wrong  # 0 at the kink, as everywhere in the collection
+
+
+def _true_class_gradient(s: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+    return -_violating(s, c).sum(1).to(s.dtype)
+
+
+_PULL_MISTAKES = (
+    Mistake(
+        "wrong sign: raising the true class's score can only lower the loss",
+        lambda s, c: -_true_class_gradient(s, c),
+    ),
+    Mistake(
+        "you counted every wrong class; a class whose term max(0, s_k - s_c + 1) is 0 stays 0 "
+        "for a small change of s_c, and adds nothing",
+        lambda s, c: torch.full((s.shape[0],), -(s.shape[1] - 1.0), dtype=s.dtype),
+    ),
+    Mistake(
+        "one too many in every row: the true class has no term in the Weston-Watkins sum",
+        lambda s, c: _true_class_gradient(s, c) - 1,
+    ),
+    Mistake(
+        "that is the Crammer-Singer loss's slope (only the best wrong class counts); "
+        "Weston-Watkins sums a term per wrong class",
+        lambda s, c: -(_violating(s, c).any(1)).to(s.dtype),
+    ),
+    Mistake(
+        "a term exactly at 0 (s_k = s_c - 1) has slope 0 here, as at every kink in this "
+        "collection: count only the terms that are positive",
+        lambda s, c: -((_terms(s, c)[0] >= 0) & _terms(s, c)[1]).sum(1).to(s.dtype),
+    ),
+    Mistake(
+        "did you divide by K? That is nn.MultiMarginLoss's convention; this loss is the plain sum",
+        lambda s, c: _true_class_gradient(s, c) / s.shape[1],
+    ),
+    Mistake("you returned the loss, not its slope", _ww),
+    Mistake(
+        "you returned one number: the exercise asks for one slope per sample",
+        lambda s, c: _true_class_gradient(s, c).sum(),
+    ),
+)
+
+
+def check_true_class_gradient(
+    fn: Callable[..., Any], *, fresh: int | None = None
+) -> CheckResult:
+    r"""Check ``fn(scores, targets)``: the Weston-Watkins loss's slope in the true class's score.
+
+    .. math::
+        \frac{\partial \ell_n}{\partial s_{n c_n}}, \qquad
+        \ell_n = \sum_{k \neq c_n} \max(0,\; s_{nk} - s_{n c_n} + 1)
+
+    One number per sample, in the scores' dtype, 0 at a kink (a term exactly at 0). It says how
+    many wrong classes still pull on the true score.
+
+    Shape:
+        - scores: :math:`(N, K)`; targets: :math:`(N)` class indices; output: :math:`(N)`.
+
+    Example::
+
+        >>> def pull(scores, targets):
+        ...     true = scores.gather(1, targets.unsqueeze(1))
+        ...     active = (scores - true + 1 > 0).sum(1) - 1  # the true class's own term is 1 > 0
+        ...     return -active.to(scores.dtype)
+        >>> result = check_true_class_gradient(pull)
+        All 7 checks passed: your true_class_gradient matches the reference, including ties on the hinge, K = 2, a single sample, all-equal scores and an empty batch.
+    """  # noqa: E501 - doctest output is one line as printed
+    return run_checks(
+        name="true_class_gradient",
+        student=fn,
+        reference=_true_class_gradient,
+        cases=_CASES,
+        mistakes=_PULL_MISTAKES,
+        covered=_COVERED,
+        signature="f(scores, targets)",
+        fresh=fresh,
+        fresh_cases=_fresh,
     )

@@ -9,9 +9,14 @@ import torch
 
 from ..functional import hinge_subgradient
 from ..margins import margin_violators
-from ._engine import Case, CheckResult, Mistake, randn, random_signs, run_checks
+from ._engine import Case, CheckResult, Fresh, Mistake, randn, random_signs, report, run_checks
 
-__all__ = ["check_hinge_gradient", "check_violators"]
+__all__ = [
+    "check_hinge_gradient",
+    "check_support_vectors",
+    "check_violators",
+    "support_vector_problem",
+]
 
 _t = torch.tensor
 
@@ -34,6 +39,17 @@ _GRADIENT_CASES = (
     ),
     Case("an empty batch", {"scores": torch.zeros(0), "targets": torch.zeros(0)}),
 )
+
+
+def _fresh(draw: Fresh) -> list[Case]:
+    cases = []
+    for what in ("fresh random batch", "fresh random float64 batch"):
+        n = draw.size(1, 12)
+        dtype = torch.float64 if "float64" in what else torch.float32
+        scores, targets = draw.values(n, dtype=dtype), draw.signs(n)
+        scores[::3] = targets[::3].to(dtype)  # every third sample exactly at y * s = 1
+        cases.append(Case(what, {"scores": scores, "targets": targets}))
+    return cases
 
 
 def _ys_and_labels(s: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -125,7 +141,9 @@ _GRADIENT_MISTAKES = (
 )
 
 
-def check_hinge_gradient(fn: Callable[..., Any]) -> CheckResult:
+def check_hinge_gradient(
+    fn: Callable[..., Any], *, fresh: int | None = None
+) -> CheckResult:
     r"""Check ``fn(scores, targets)``: the hinge's derivative :math:`\partial \ell_n / \partial s_n`.
 
     .. math::
@@ -155,6 +173,8 @@ def check_hinge_gradient(fn: Callable[..., Any]) -> CheckResult:
         mistakes=_GRADIENT_MISTAKES,
         covered="the kink y * s = 1, integer labels, float64 scores and an empty batch",
         signature="f(scores, targets)",
+        fresh=fresh,
+        fresh_cases=_fresh,
     )
 
 
@@ -216,7 +236,9 @@ _VIOLATOR_MISTAKES = (
 )
 
 
-def check_violators(fn: Callable[..., Any]) -> CheckResult:
+def check_violators(
+    fn: Callable[..., Any], *, fresh: int | None = None
+) -> CheckResult:
     r"""Check ``fn(scores, targets)``: the boolean mask of samples that receive hinge gradient.
 
     .. math::
@@ -244,4 +266,124 @@ def check_violators(fn: Callable[..., Any]) -> CheckResult:
         mistakes=_VIOLATOR_MISTAKES,
         covered="y * s = 1 exactly, y * s = 0, a batch without violators and an empty batch",
         signature="f(scores, targets)",
+        fresh=fresh,
+        fresh_cases=_fresh,
     )
+
+
+# --- which points become support vectors? -----------------------------------------------------
+
+_SV_X = ((0.0, 2.0), (3.0, 3.0), (1.0, -1.0), (-2.0, 0.0), (4.0, 1.0))
+_SV_Y = (1, 1, -1, -1, 1)
+_SV_LAM = 0.01
+
+
+def support_vector_problem() -> tuple[torch.Tensor, torch.Tensor]:
+    """Print and draw the five points of the prediction exercise; return ``(X, y)``.
+
+    Before training, predict which of them end as support vectors (on or inside the margin band)
+    of the linear SVM ``train_linear_svm(X, y, lam=0.01)``, and pass their indices to
+    :func:`check_support_vectors`.
+
+    Example::
+
+        >>> X, y = support_vector_problem()
+        point 0: x = ( 0.0,  2.0), label y = +1
+        point 1: x = ( 3.0,  3.0), label y = +1
+        point 2: x = ( 1.0, -1.0), label y = -1
+        point 3: x = (-2.0,  0.0), label y = -1
+        point 4: x = ( 4.0,  1.0), label y = +1
+        >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    import matplotlib.pyplot as plt
+
+    lines = []
+    fig, ax = plt.subplots(figsize=(4.5, 3.6))
+    for i, ((a, b), label) in enumerate(zip(_SV_X, _SV_Y, strict=True)):
+        lines.append(f"point {i}: x = ({a:4.1f}, {b:4.1f}), label y = {label:+d}")
+        marker, color = ("o", "tab:blue") if label > 0 else ("s", "tab:red")
+        ax.scatter([a], [b], marker=marker, color=color, s=60)
+        ax.annotate(str(i), (a, b), textcoords="offset points", xytext=(6, 6))
+    ax.set_xlim(-3, 5)
+    ax.set_ylim(-2, 4)
+    ax.set_aspect("equal")
+    ax.grid(alpha=0.3)
+    ax.set_title("circles y = +1, squares y = -1")
+    fig.tight_layout()
+    print("\n".join(lines))  # noqa: T201 - the exercise is shown to the student
+    return _t(_SV_X), _t(_SV_Y)
+
+
+def _true_support_vectors() -> set[int]:
+    from ..margins import support_vectors
+    from ..training import train_linear_svm
+
+    X, y = _t(_SV_X, dtype=torch.float64), _t(_SV_Y)
+    fit = train_linear_svm(X, y, lam=_SV_LAM)
+    mask = support_vectors(fit.decision_function(X), y)
+    return {int(i) for i in torch.nonzero(mask).flatten()}
+
+
+def check_support_vectors(indices: Any) -> CheckResult:
+    """Check a prediction of the support vectors of :func:`support_vector_problem`'s five points.
+
+    ``indices`` is any collection of point numbers (a list, a set, a tensor). The checker trains
+    the SVM and compares; a wrong answer is told how many of its points are not support vectors
+    and how many support vectors it misses, not which.
+
+    Example::
+
+        >>> result = check_support_vectors([0, 1, 2, 3, 4])
+        Check failed: 2 of the points you named end beyond the band, so they are not support vectors.
+          hint: at the optimum only the points on or inside the band are support vectors; a point beyond it could move away a little without changing the line
+    """  # noqa: E501 - doctest output is one line as printed
+    n = len(_SV_X)
+    try:
+        items = indices.tolist() if isinstance(indices, torch.Tensor) else indices
+        given = [int(i) for i in items]
+    except (TypeError, ValueError):
+        given = None
+    if given is None or isinstance(indices, str | dict):
+        message = (
+            f"Expected the point numbers as a list or set of integers, e.g. {{0, 4}}; "
+            f"got {indices!r}"
+        )
+        return report(False, n, message)
+    outside = sorted(set(given) - set(range(n)))
+    if outside:
+        message = f"Check failed: the points are numbered 0 to {n - 1}; got {outside}."
+        return report(False, n, message)
+    chosen, right = set(given), _true_support_vectors()
+    extra, missing = chosen - right, right - chosen
+    if not extra and not missing:
+        message = (
+            f"Right: points {', '.join(map(str, sorted(right)))} are the support vectors; the "
+            f"others lie beyond the band, and moving them a little would not move the line."
+        )
+        return report(True, n, message)
+    lines = []
+    if extra:
+        verb = "ends" if len(extra) == 1 else "end"
+        so = "it is not a support vector" if len(extra) == 1 else "they are not support vectors"
+        lines.append(f"{len(extra)} of the points you named {verb} beyond the band, so {so}.")
+    if missing:
+        lines.append(
+            f"{len(missing)} support vector{'' if len(missing) == 1 else 's'} "
+            f"{'is' if len(missing) == 1 else 'are'} missing from your answer."
+        )
+    if chosen == set(range(n)):
+        hint = (
+            "at the optimum only the points on or inside the band are support vectors; a point "
+            "beyond it could move away a little without changing the line"
+        )
+    elif chosen and len({_SV_Y[i] for i in chosen}) == 1:
+        hint = (
+            "you named points of one class only: the band has two edges, and at the optimum "
+            "points of both classes touch them"
+        )
+    else:
+        hint = (
+            "picture the widest band between the classes: the support vectors are the points "
+            "its edges touch. Which points would the band hit first, for each class?"
+        )
+    return report(False, n, "Check failed: " + " ".join(lines) + f"\n  hint: {hint}")

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 import torch
 
 from ..zoo import hinge, logistic_bits_derivative, logistic_derivative, ramp, zero_one
-from ._engine import Case, CheckResult, Mistake, margin_label, randn, run_checks
+from ._engine import Case, CheckResult, Fresh, Mistake, margin_label, randn, run_checks
 
-__all__ = ["check_logistic_gradient", "check_ramp_loss"]
+__all__ = [
+    "check_fade_margin",
+    "check_logistic_gradient",
+    "check_ramp_loss",
+    "fade_margin",
+]
 
 _t = torch.tensor
+
+
+def _fresh_margins(draw: Fresh) -> list[Case]:
+    n, k = draw.size(1, 12), draw.size(1, 12)
+    return [
+        Case("fresh random margins", {"m": draw.values(n, scale=4.0)}),
+        Case("fresh random float64 margins", {"m": draw.values(k, scale=4.0, dtype=torch.float64)}),
+    ]
 
 
 def logistic_gradient(m: torch.Tensor) -> torch.Tensor:
@@ -71,7 +85,9 @@ _LOGISTIC_MISTAKES = (
 )
 
 
-def check_logistic_gradient(fn: Callable[[torch.Tensor], Any]) -> CheckResult:
+def check_logistic_gradient(
+    fn: Callable[[torch.Tensor], Any], *, fresh: int | None = None
+) -> CheckResult:
     r"""Check ``fn(m)``: the slope of the logistic loss :math:`\log(1 + e^{-m})` in the margin.
 
     .. math::
@@ -102,6 +118,8 @@ def check_logistic_gradient(fn: Callable[[torch.Tensor], Any]) -> CheckResult:
         covered="|m| = 50, |m| = 1000 without overflow, float64 margins and an empty tensor",
         signature="f(m)",
         entry=margin_label,
+        fresh=fresh,
+        fresh_cases=_fresh_margins,
     )
 
 
@@ -141,7 +159,9 @@ _RAMP_MISTAKES = (
 )
 
 
-def check_ramp_loss(fn: Callable[[torch.Tensor], Any]) -> CheckResult:
+def check_ramp_loss(
+    fn: Callable[[torch.Tensor], Any], *, fresh: int | None = None
+) -> CheckResult:
     r"""Check ``fn(m)``: the ramp loss, the hinge capped at 1 (as :func:`hinge_utils.zoo.ramp`).
 
     .. math::
@@ -165,4 +185,103 @@ def check_ramp_loss(fn: Callable[[torch.Tensor], Any]) -> CheckResult:
         covered="the corners m = 0 and m = 1, m = -100, float64 margins and an empty tensor",
         signature="f(m)",
         entry=margin_label,
+        fresh=fresh,
+        fresh_cases=_fresh_margins,
+    )
+
+
+# --- where cross-entropy's pull fades ---------------------------------------------------------
+
+
+def fade_margin(eps: float) -> float:
+    r"""The margin where the logistic loss's pull drops to ``eps``: :math:`\ln(1/\varepsilon - 1)`.
+
+    The pull is :math:`-\frac{dL}{dm} = \sigma(-m) = 1 / (1 + e^m)`; it equals
+    :math:`\varepsilon` where :math:`e^m = 1/\varepsilon - 1`.
+
+    Example::
+
+        >>> round(fade_margin(0.01), 4)  # ln 99
+        4.5951
+        >>> fade_margin(0.5)  # sigma(0) = 1/2
+        0.0
+    """
+    return math.log(1.0 / eps - 1.0)
+
+
+_FADE_CASES = (
+    Case("eps = 0.01", {"eps": 0.01}),
+    Case("eps = 0.1", {"eps": 0.1}),
+    Case("eps = 0.5, where the pull is already 1/2", {"eps": 0.5}),
+    Case("eps = 0.3", {"eps": 0.3}),
+    Case("a tiny eps = 1e-6", {"eps": 1e-6}),
+)
+
+
+def _fresh_eps(draw: Fresh) -> list[Case]:
+    cases = []
+    for _ in range(3):
+        eps = round(0.001 + 0.48 * draw.uniform(0, 1), 3)
+        cases.append(Case(f"fresh eps = {eps:g}", {"eps": eps}))
+    return cases
+
+
+_FADE_MISTAKES = (
+    Mistake(
+        "close, but 1 / (1 + e^m) = eps gives e^m = 1/eps - 1, not 1/eps: that -1 matters "
+        "most where eps is large",
+        lambda eps: math.log(1.0 / eps),
+    ),
+    Mistake(
+        "wrong sign: the pull fades for large positive margins (safe, right answers)",
+        lambda eps: -math.log(1.0 / eps - 1.0),
+    ),
+    Mistake(
+        "that is log base 2: the loss here is in nats, log(1 + e^-m) with the natural log",
+        lambda eps: math.log2(1.0 / eps - 1.0),
+    ),
+    Mistake(
+        "that is where the loss itself falls to eps, log(1 + e^-m) = eps; the exercise asks "
+        "where its slope does",
+        lambda eps: -math.log(math.expm1(eps)),
+    ),
+    Mistake(
+        "1 / eps is not a margin: solve 1 / (1 + e^m) = eps for m",
+        lambda eps: 1.0 / eps,
+    ),
+    Mistake(
+        "did you solve with the hinge's slope in mind? The logistic slope is -1 / (1 + e^m), "
+        "never exactly 0",
+        lambda eps: 1.0,
+    ),
+)
+
+
+def check_fade_margin(fn: Callable[[float], Any], *, fresh: int | None = None) -> CheckResult:
+    r"""Check ``fn(eps)``: the margin :math:`m` at which cross-entropy's pull :math:`-dL/dm` is ``eps``.
+
+    For :math:`L(m) = \log(1 + e^{-m})` the pull :math:`\sigma(-m)` falls from 1 to 0 as the
+    margin grows and is never 0, unlike the hinge's; this margin is where it drops to ``eps``
+    (``0 < eps < 1``). The answer may be a Python float or a 0-d tensor.
+
+    Example::
+
+        >>> result = check_fade_margin(lambda eps: math.log(1 / eps - 1))
+        All 5 checks passed: your fade_margin matches the reference, including eps = 0.5 and a tiny eps = 1e-6.
+        >>> result = check_fade_margin(lambda eps: math.log(1 / eps))
+        Check 1 of 5 failed: eps = 0.01
+          input: eps=0.01
+          expected 4.5951, got 4.6052
+          hint: close, but 1 / (1 + e^m) = eps gives e^m = 1/eps - 1, not 1/eps: that -1 matters most where eps is large
+    """  # noqa: E501 - doctest output is one line as printed
+    return run_checks(
+        name="fade_margin",
+        student=fn,
+        reference=fade_margin,
+        cases=_FADE_CASES,
+        mistakes=_FADE_MISTAKES,
+        covered="eps = 0.5 and a tiny eps = 1e-6",
+        signature="f(eps)",
+        fresh=fresh,
+        fresh_cases=_fresh_eps,
     )

@@ -8,9 +8,14 @@ from typing import Any
 import torch
 
 from ..objectives import svm_objective
-from ._engine import Case, CheckResult, Mistake, randn, random_signs, run_checks
+from ._engine import Case, CheckResult, Fresh, Mistake, randn, random_signs, run_checks
 
-__all__ = ["check_lambda_from_C", "check_svm_objective"]
+__all__ = [
+    "check_lambda_for_margin",
+    "check_lambda_from_C",
+    "check_svm_objective",
+    "lambda_for_margin",
+]
 
 _t = torch.tensor
 
@@ -56,6 +61,18 @@ _OBJECTIVE_CASES = (
         },
     ),
 )
+
+
+def _fresh_objective(draw: Fresh) -> list[Case]:
+    cases = []
+    for what in ("fresh random model and data", "fresh random float64 model and data"):
+        d, n = draw.size(1, 4), draw.size(1, 10)
+        dtype = torch.float64 if "float64" in what else torch.float32
+        inputs = {"weight": draw.values(d, dtype=dtype), "bias": draw.uniform(-1, 1),
+                  "X": draw.values(n, d, dtype=dtype), "y": draw.signs(n),
+                  "lam": draw.uniform(0, 2)}
+        cases.append(Case(what, inputs))
+    return cases
 
 
 def _objective(
@@ -108,7 +125,9 @@ _OBJECTIVE_MISTAKES = (
 )
 
 
-def check_svm_objective(fn: Callable[..., Any]) -> CheckResult:
+def check_svm_objective(
+    fn: Callable[..., Any], *, fresh: int | None = None
+) -> CheckResult:
     r"""Check ``fn(weight, bias, X, y, lam)``: the regularised SVM objective, one number.
 
     .. math::
@@ -139,6 +158,8 @@ def check_svm_objective(fn: Callable[..., Any]) -> CheckResult:
         mistakes=_OBJECTIVE_MISTAKES,
         covered="lam = 0, lam = 10 and float64 data",
         signature="f(weight, bias, X, y, lam)",
+        fresh=fresh,
+        fresh_cases=_fresh_objective,
     )
 
 
@@ -150,6 +171,11 @@ _LAMBDA_CASES = (
     Case("C = 10, n = 1", {"C": 10.0, "n": 1}),
     Case("C = 0.01, n = 400", {"C": 0.01, "n": 400}),
 )
+
+
+def _fresh_lambda(draw: Fresh) -> list[Case]:
+    C, n = draw.uniform(0.01, 10.0) + 0.01, draw.size(1, 500)
+    return [Case(f"fresh C = {C:g}, n = {n}", {"C": C, "n": n})]
 
 
 def lambda_from_C(C: float, n: int) -> float:
@@ -190,7 +216,9 @@ _LAMBDA_MISTAKES = (
 )
 
 
-def check_lambda_from_C(fn: Callable[[float, int], Any]) -> CheckResult:
+def check_lambda_from_C(
+    fn: Callable[[float, int], Any], *, fresh: int | None = None
+) -> CheckResult:
     r"""Check ``fn(C, n)``: the :math:`\lambda` that makes this objective scikit-learn's SVM.
 
     scikit-learn minimises :math:`\frac12 \|w\|^2 + C \sum_i h_i`; dividing by :math:`n C`
@@ -211,4 +239,99 @@ def check_lambda_from_C(fn: Callable[[float, int], Any]) -> CheckResult:
         mistakes=_LAMBDA_MISTAKES,
         covered="n = 1 and a small C = 0.01",
         signature="f(C, n)",
+        fresh=fresh,
+        fresh_cases=_fresh_lambda,
+    )
+
+
+# --- the margin Delta only rescales lam -------------------------------------------------------
+
+
+def lambda_for_margin(lam: float, margin: float) -> float:
+    r"""The :math:`\lambda'` for which margin 1 gives the boundary that margin :math:`\Delta` gives with :math:`\lambda`.
+
+    With :math:`w = \Delta w'` and :math:`b = \Delta b'`,
+
+    .. math::
+        \frac1n \sum_i [\Delta - y_i f(x_i)]_+ + \frac{\lambda}{2}\lVert w\rVert^2
+        = \Delta \Bigl(\frac1n \sum_i [1 - y_i f'(x_i)]_+ + \frac{\lambda \Delta}{2}\lVert w'\rVert^2\Bigr),
+
+    the same boundary :math:`f = 0` as margin 1 with :math:`\lambda' = \lambda \Delta`.
+
+    Example::
+
+        >>> lambda_for_margin(0.01, 2.0)
+        0.02
+    """  # noqa: E501 - a formula reads best on one line
+    return lam * margin
+
+
+_MARGIN_CASES = (
+    Case("lam = 0.01, margin = 2", {"lam": 0.01, "margin": 2.0}),
+    Case("lam = 0.1, margin = 0.5", {"lam": 0.1, "margin": 0.5}),
+    Case("lam = 0.05, margin = 3", {"lam": 0.05, "margin": 3.0}),
+    Case("lam = 2, margin = 0.25", {"lam": 2.0, "margin": 0.25}),
+    Case("margin = 1 changes nothing", {"lam": 0.3, "margin": 1.0}),
+)
+
+
+def _fresh_margin(draw: Fresh) -> list[Case]:
+    cases = []
+    for _ in range(3):
+        lam, margin = draw.uniform(0.01, 2.0) + 0.01, draw.uniform(0.1, 4.0) + 0.1
+        what = f"fresh lam = {lam:g}, margin = {margin:g}"
+        cases.append(Case(what, {"lam": lam, "margin": margin}))
+    return cases
+
+
+_MARGIN_MISTAKES = (
+    Mistake(
+        "the other way round: write w = Delta w', b = Delta b' and factor Delta out of the "
+        "hinge; what multiplies ||w'||^2 then?",
+        lambda lam, margin: lam / margin,
+    ),
+    Mistake(
+        "the penalty gives Delta^2 lam/2 ||w'||^2, but the hinge also gives a factor Delta, "
+        "which divides out",
+        lambda lam, margin: lam * margin**2,
+    ),
+    Mistake(
+        "lam / Delta^2 would rescale the penalty alone: the hinge term changes by a factor "
+        "too when w = Delta w'",
+        lambda lam, margin: lam / margin**2,
+    ),
+    Mistake(
+        "the same lam gives another boundary: with margin Delta the hinge asks for a wider "
+        "band, which the penalty prices differently",
+        lambda lam, margin: lam,
+    ),
+    Mistake("the answer depends on lam as well as on the margin", lambda lam, margin: margin),
+)
+
+
+def check_lambda_for_margin(
+    fn: Callable[[float, float], Any], *, fresh: int | None = None
+) -> CheckResult:
+    r"""Check ``fn(lam, margin)``: the :math:`\lambda'` that makes margin 1 give margin :math:`\Delta`'s boundary.
+
+    For a linear model the hinge's threshold :math:`\Delta` in
+    :math:`\frac1n \sum_i [\Delta - y_i f(x_i)]_+ + \frac{\lambda}{2}\lVert w\rVert^2` only
+    rescales :math:`(w, b)`: the trained boundary is the one of margin 1 with another
+    :math:`\lambda'`.
+
+    Example::
+
+        >>> result = check_lambda_for_margin(lambda lam, margin: lam * margin)
+        All 5 checks passed: your lambda_for_margin matches the reference, including margin = 1 and margins above and below 1.
+    """  # noqa: E501 - doctest output is one line as printed
+    return run_checks(
+        name="lambda_for_margin",
+        student=fn,
+        reference=lambda_for_margin,
+        cases=_MARGIN_CASES,
+        mistakes=_MARGIN_MISTAKES,
+        covered="margin = 1 and margins above and below 1",
+        signature="f(lam, margin)",
+        fresh=fresh,
+        fresh_cases=_fresh_margin,
     )
