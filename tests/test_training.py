@@ -545,11 +545,12 @@ def test_weston_watkins_minimises_its_own_objective(digits, digits_models):
 
 def test_multiclass_is_deterministic():
     X, y = make_multiclass_blobs(n=120, k=3, separation=3.0, seed=0)
-    a = train_linear_multiclass(X, y, 3, "weston_watkins", max_epochs=60)
-    b = train_linear_multiclass(X, y, 3, "weston_watkins", max_epochs=60)
+    a = train_linear_multiclass(X, y, 3, "weston_watkins", max_epochs=200)
+    b = train_linear_multiclass(X, y, 3, "weston_watkins", max_epochs=200)
+    assert a.converged and b.converged
     assert torch.equal(a.weight, b.weight) and torch.equal(a.bias, b.bias)
     assert a.history.objective == b.history.objective
-    assert len(a.history) <= 60
+    assert len(a.history) <= 200
 
 
 @pytest.mark.parametrize(
