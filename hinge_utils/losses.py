@@ -73,9 +73,12 @@ class MarginLoss:
         derivative: its derivative ``dL/dm``, same signature (0 where a kink joins a flat piece).
         kinks: margins (at the default parameters) where the derivative jumps, or for the
             zero-one loss the loss itself; plots sample these points exactly.
-        family: the colour family in the plots (``"hinge"``, ``"squared_hinge"``,
-            ``"cross_entropy"``, ``"zero_one"`` or ``"margin"``): relatives share a hue.
-        linestyle: matplotlib line style, which tells the members of a family apart.
+        family: the loss's family (``"hinge"``, ``"squared_hinge"``, ``"cross_entropy"``,
+            ``"zero_one"`` or ``"margin"``): relatives push alike (the explorers' panel titles).
+        color: its colour in every figure, a key of
+            :data:`hinge_utils.plotting.style.OKABE_ITO` (``"reddish_purple"``, ...).
+        linestyle: matplotlib line style. No two losses of :data:`BINARY` share both
+            ``color`` and ``linestyle``, so any set of them can share one axes.
         parameters: the keyword parameters ``fn`` takes besides ``m`` (``"margin"``: the
             :math:`\Delta` of :math:`[\Delta - m]_+`; ``"tau"``; ``"s"``).
         newton: what the exact solver needs (:mod:`hinge_utils._newton_losses`), or None for a
@@ -97,6 +100,7 @@ class MarginLoss:
     derivative: Callable[..., Tensor]
     kinks: tuple[float, ...] = ()
     family: str = "margin"
+    color: str = "black"
     linestyle: str = "-"
     parameters: tuple[str, ...] = ()
     newton: solvers.BinaryNewtonLoss | None = None
@@ -124,8 +128,10 @@ class MulticlassLoss:
         title: the name a menu or a sentence shows, e.g. ``"Weston-Watkins"``.
         label: a one-line formula with math text.
         fn: ``fn(scores (N, K), targets (N,), *, reduction, **parameters)``.
-        family: the colour family in the plots (as :attr:`MarginLoss.family`).
-        linestyle: matplotlib line style.
+        family: the loss's family (as :attr:`MarginLoss.family`).
+        color: its colour in every figure, a key of
+            :data:`hinge_utils.plotting.style.OKABE_ITO` (the binary relative's colour).
+        linestyle: matplotlib line style; no two losses of :data:`MULTICLASS` share both.
         parameters: keyword parameters ``fn`` takes (``"margin"`` for the hinges).
         newton: what the exact solver needs, or None for a loss the trainer does not train.
     """
@@ -135,6 +141,7 @@ class MulticlassLoss:
     label: str
     fn: Callable[..., Tensor]
     family: str = "hinge"
+    color: str = "reddish_purple"
     linestyle: str = "-"
     parameters: tuple[str, ...] = ()
     newton: solvers.MulticlassNewtonLoss | None = None
@@ -164,34 +171,39 @@ BINARY: dict[str, MarginLoss] = {
     loss.name: loss
     for loss in (
         MarginLoss("zero_one", "zero-one", r"zero-one $\mathbb{1}[m \leq 0]$", zoo.zero_one,
-                   zoo.zero_one_derivative, kinks=(0.0,), family="zero_one"),
+                   zoo.zero_one_derivative, kinks=(0.0,), family="zero_one", color="black"),
         MarginLoss("hinge", "hinge", r"hinge $[1-m]_+$", zoo.hinge, zoo.hinge_derivative,
-                   kinks=(1.0,), family="hinge", parameters=("margin",),
-                   newton=solvers.HingeNewton()),
+                   kinks=(1.0,), family="hinge", color="reddish_purple",
+                   parameters=("margin",), newton=solvers.HingeNewton()),
         MarginLoss("squared_hinge", "squared hinge", r"squared hinge $[1-m]_+^2$",
                    zoo.squared_hinge, zoo.squared_hinge_derivative, family="squared_hinge",
-                   parameters=("margin",), newton=solvers.SquaredHingeNewton()),
+                   color="sky_blue", parameters=("margin",),
+                   newton=solvers.SquaredHingeNewton()),
         MarginLoss("smooth_hinge", "smoothed hinge (Rennie-Srebro)",
                    "smoothed hinge (Rennie-Srebro)", zoo.smooth_hinge, zoo.smooth_hinge_derivative,
-                   family="hinge", linestyle="--"),
+                   family="hinge", color="vermillion", linestyle="--"),
         MarginLoss("softplus_hinge", "softplus hinge",
                    r"softplus hinge, $\tau = 0.25$", zoo.softplus_hinge,
-                   zoo.softplus_hinge_derivative, family="hinge", linestyle=":",
-                   parameters=("tau", "margin")),
+                   zoo.softplus_hinge_derivative, family="hinge", color="reddish_purple",
+                   linestyle=":", parameters=("tau", "margin")),
         MarginLoss("ramp", "ramp", r"ramp $\min(1, [1-m]_+)$", zoo.ramp, zoo.ramp_derivative,
-                   kinks=(0.0, 1.0), family="hinge", linestyle="-.", parameters=("s",)),
+                   kinks=(0.0, 1.0), family="hinge", color="reddish_purple", linestyle="-.",
+                   parameters=("s",)),
         MarginLoss("modified_huber", "modified Huber", "modified Huber", zoo.modified_huber,
-                   zoo.modified_huber_derivative, family="squared_hinge", linestyle="--"),
+                   zoo.modified_huber_derivative, family="squared_hinge", color="blue",
+                   linestyle="--"),
         MarginLoss("logistic", "logistic (cross-entropy)", r"logistic $\log(1+e^{-m})$",
                    zoo.logistic, zoo.logistic_derivative, family="cross_entropy",
-                   newton=solvers.LogisticNewton()),
+                   color="bluish_green", newton=solvers.LogisticNewton()),
         MarginLoss("logistic_bits", "logistic in bits", r"logistic in bits $\log_2(1+e^{-m})$",
                    zoo.logistic_bits, zoo.logistic_bits_derivative, family="cross_entropy",
-                   linestyle="-."),
+                   color="bluish_green", linestyle="-."),
         MarginLoss("exponential", "exponential", r"exponential $e^{-m}$", zoo.exponential,
-                   zoo.exponential_derivative, family="cross_entropy", linestyle="--"),
+                   zoo.exponential_derivative, family="cross_entropy", color="orange",
+                   linestyle="--"),
         MarginLoss("perceptron", "perceptron", r"perceptron $[-m]_+$", zoo.perceptron,
-                   zoo.perceptron_derivative, kinks=(0.0,), family="margin", linestyle="-."),
+                   zoo.perceptron_derivative, kinks=(0.0,), family="margin", color="black",
+                   linestyle="-."),
     )
 }
 """The losses of the margin, keyed by name."""
@@ -201,17 +213,19 @@ MULTICLASS: dict[str, MulticlassLoss] = {
     for loss in (
         MulticlassLoss("weston_watkins", "Weston-Watkins",
                        r"$\sum_{k \neq c} [s_k - s_c + \Delta]_+$", weston_watkins_loss,
-                       family="hinge", parameters=("margin",),
+                       family="hinge", color="reddish_purple", parameters=("margin",),
                        newton=solvers.WestonWatkinsNewton()),
         MulticlassLoss("crammer_singer", "Crammer-Singer",
                        r"$[\max_{k \neq c} s_k - s_c + \Delta]_+$", crammer_singer_loss,
-                       family="squared_hinge", parameters=("margin",),
-                       newton=solvers.CrammerSingerNewton()),
+                       family="squared_hinge", color="vermillion", linestyle="--",
+                       parameters=("margin",), newton=solvers.CrammerSingerNewton()),
         MulticlassLoss("one_vs_rest", "one-vs-rest", r"$\sum_k [\Delta - t_k s_k]_+$",
-                       one_vs_rest_loss, family="margin", parameters=("margin",)),
+                       one_vs_rest_loss, family="margin", color="black", linestyle="-.",
+                       parameters=("margin",)),
         MulticlassLoss("cross_entropy", "softmax cross-entropy",
                        r"$-\log \mathrm{softmax}(s)_c$", _softmax_cross_entropy,
-                       family="cross_entropy", newton=solvers.CrossEntropyNewton()),
+                       family="cross_entropy", color="bluish_green",
+                       newton=solvers.CrossEntropyNewton()),
     )
 }
 """The multi-class losses, keyed by name."""

@@ -20,6 +20,7 @@ from hinge_utils.plotting.style import COLORS, LOSS_STYLES, styled_axes
 __all__ = ["GradientMagnitudeArtists", "LossCurveArtists", "plot_gradient_magnitude", "plot_losses"]
 
 MARGIN_LABEL = r"$m = y\,f(x)$"
+_REGISTRY_NAME = {"hinge": "hinge", "cross_entropy": "logistic"}  # curve key -> registry name
 
 
 @dataclass
@@ -239,8 +240,8 @@ def plot_gradient_magnitude(
     with styled_axes(ax, (7.0, 4.5)) as ax:
         lines: dict[str, Line2D] = {}
         for key, (values, label) in curves.items():
-            (lines[key],) = ax.plot(m.numpy(), values.numpy(), color=COLORS[key], label=label,
-                                    zorder=3)
+            (lines[key],) = ax.plot(m.numpy(), values.numpy(), label=label, zorder=3,
+                                    **LOSS_STYLES[_REGISTRY_NAME[key]])
         samples: dict[str, PathCollection] = {}
         if margins is not None:
             sample_m = as_array(margins, "margins").reshape(-1)
@@ -250,7 +251,8 @@ def plot_gradient_magnitude(
                 "cross_entropy": BINARY["logistic"].derivative(sample_t).abs().numpy(),
             }
             for key, magnitudes in per_sample.items():
-                samples[key] = ax.scatter(sample_m, magnitudes, s=36, color=COLORS[key],
+                samples[key] = ax.scatter(sample_m, magnitudes, s=36,
+                                          color=LOSS_STYLES[_REGISTRY_NAME[key]]["color"],
                                           edgecolors="white", linewidths=0.6, alpha=0.8, zorder=4)
         _vertical_guides(ax, show_boundary=True, show_margin=True)
         ax.set_xlim(lo, hi)

@@ -10,7 +10,7 @@ role               colour                used for
 ``neg``            orange                class -1 (squares)
 ``hinge``          reddish purple        the hinge loss and its relatives
 ``cross_entropy``  bluish green          logistic loss / cross-entropy
-``squared_hinge``  sky blue              the squared hinge (and modified Huber)
+``squared_hinge``  sky blue              the squared hinge
 ``zero_one``       black                 the zero-one loss
 ``violator``       vermillion            margin violators, :math:`y f(x) < 1`
 ``safe``           grey                  points beyond the margin (zero hinge gradient)
@@ -18,6 +18,8 @@ role               colour                used for
 ``boundary``       black                 the decision boundary :math:`f(x) = 0`
 ``margin``         dark grey             the margin lines :math:`f(x) = \\pm 1`
 =================  ====================  ==========================================
+
+Each loss of the registry has its own colour and line style, :data:`LOSS_STYLES`.
 
 Use :func:`use_style` once at the top of a notebook, or :func:`course_style` as a context
 manager.
@@ -94,12 +96,40 @@ CLASS_MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "*")
 """Markers of classes 0, 1, 2, ...: shape as well as colour tells the classes apart."""
 
 LOSS_STYLES: dict[str, dict[str, Any]] = {
-    # A family shares a hue; line style tells its members apart (both from the registry).
-    name: {"color": COLORS[loss.family], "linestyle": loss.linestyle}
+    # The registry names each loss's Okabe-Ito colour and its line style: one mapping for
+    # every figure, the explorers' curves included.
+    name: {"color": OKABE_ITO[loss.color], "linestyle": loss.linestyle}
     for table in (BINARY, MULTICLASS)
     for name, loss in table.items()
 }
-"""Colour and line style of each loss of the registry :mod:`hinge_utils.losses`, by name."""
+"""Colour and line style of each loss of the registry :mod:`hinge_utils.losses`, by name.
+
+Within :data:`~hinge_utils.losses.BINARY` (and within
+:data:`~hinge_utils.losses.MULTICLASS`) no two losses share both colour and line style, so every
+curve of the loss zoo can be told apart in colour, in dashes, or both; the hinge, the logistic
+loss, the squared hinge and the zero-one loss keep the colours of their roles in :data:`COLORS`.
+
+=================  ===============  ==========
+loss               colour           line style
+=================  ===============  ==========
+zero-one           black            solid
+hinge              reddish purple   solid
+squared hinge      sky blue         solid
+smoothed hinge     vermillion       dashed
+softplus hinge     reddish purple   dotted
+ramp               reddish purple   dash-dot
+modified Huber     blue             dashed
+logistic           bluish green     solid
+logistic in bits   bluish green     dash-dot
+exponential        orange           dashed
+perceptron         black            dash-dot
+=================  ===============  ==========
+
+Examples::
+
+    >>> LOSS_STYLES["modified_huber"]  # no longer the squared hinge's sky blue
+    {'color': '#0072B2', 'linestyle': '--'}
+"""
 
 RC_PARAMS: dict[str, Any] = {
     # Text: labels and ticks >= 12 pt at the default figure size, titles 16 pt.
