@@ -8,26 +8,36 @@ STAMP  := $(VENV)/.installed
 # JupyterLab refuses to run as root without --allow-root; add it only for root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-numerics lint typecheck unit notebooks execute bench venv lock clean docs slides docs-assets explore
+.PHONY: lab test test-numerics lint typecheck unit notebooks execute bench venv lock clean docs slides docs-assets explore student
 
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else f"Python 3.11+ is needed, found {v.major}.{v.minor}: run make PYTHON=python3.11 (or newer)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[lab,test]'
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[lab,test,classroom]'
 	touch $(STAMP)
 
+# The project's own Jupyter config comes first (jupyter/, before the user's): its
+# labconfig/page_config.json turns off JupyterLab's news and update pop-ups for a class.
+# LAB_ARGS adds options, e.g. make lab LAB_ARGS=--no-browser.
+lab: export JUPYTER_CONFIG_PATH := $(CURDIR)/jupyter$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
-# The explorers of lesson 8 as a classroom app: Voila on 127.0.0.1, token in the printed URL,
-# kernels idle for 20 minutes shut down (Voila never closes a kernel when a tab closes).
+# Student copies of the lessons (build/student: answers replaced by stubs, exercise outputs
+# cleared) and an nbgrader course (build/course), from the committed notebooks.
+student: $(STAMP)
+	$(BIN)/python classroom/build.py --out build
+
+# The explorers of lesson 8 as a classroom app on one screen (apps/explorer.ipynb): Voila on
+# 127.0.0.1, token in the printed URL; a kernel whose page was reloaded or closed is shut down
+# within a minute.
 explore: $(STAMP)
-	$(BIN)/python -m hinge_utils.widgets.app notebooks/08_margin_explorer.ipynb
+	$(BIN)/python -m hinge_utils.widgets.app apps/explorer.ipynb
 
 lint: $(STAMP)
-	$(BIN)/ruff check hinge_utils tests benchmarks docs $(wildcard notebooks)
+	$(BIN)/ruff check hinge_utils tests benchmarks docs classroom $(wildcard notebooks)
 
 # mypy over hinge_utils (configured in pyproject.toml): every function annotated and checked.
 typecheck: $(STAMP)
@@ -86,6 +96,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_redraw.py
 	$(BIN)/python benchmarks/bench_explorer.py
 	$(BIN)/python benchmarks/time_notebooks.py
+	$(BIN)/python benchmarks/kernel_memory.py
 
 # Re-pin: resolve pyproject.toml afresh in a scratch venv and write the exact versions. Torch is
 # the exception: it stays at the version the constraints pin (the one place it is written; edit
@@ -94,7 +105,7 @@ TORCH_PIN = $(shell grep '^torch==' requirements/constraints.txt)
 lock:
 	@test -n "$(TORCH_PIN)" || { echo "lock: no 'torch==X.Y.Z' line in requirements/constraints.txt"; exit 1; }
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip install --quiet '$(TORCH_PIN)' -e '.[lab,test]'
+	.venv-lock/bin/python -m pip install --quiet '$(TORCH_PIN)' -e '.[lab,test,classroom]'
 	{ head -2 requirements/constraints.txt; .venv-lock/bin/python -m pip freeze --exclude-editable | sed 's/+cpu$$//'; } > requirements/constraints.tmp
 	mv requirements/constraints.tmp requirements/constraints.txt && rm -rf .venv-lock
 

@@ -1,8 +1,9 @@
 """One launcher for the tests and benchmarks: Voila (or any Jupyter server) and Chromium.
 
-``tests/test_browser.py`` and ``benchmarks/bench_explorer.py`` both start the explorer app exactly
-as ``make explore`` does (:func:`voila_server`, with the command of
-:func:`hinge_utils.widgets.app.voila_command`: 127.0.0.1 only, token authentication on) and drive
+``tests/test_browser.py`` and ``benchmarks/bench_explorer.py`` both start the explorer app
+(``apps/explorer.ipynb``) exactly as ``make explore`` does (:func:`voila_server`, with the
+command of :func:`hinge_utils.widgets.app.voila_command`: 127.0.0.1 only, token authentication
+on) and drive
 Debian's ``/usr/bin/chromium`` through Playwright (:func:`chromium`). ``tests/test_project.py``
 starts ``make lab``'s JupyterLab with the same :func:`serve`.
 
@@ -30,19 +31,25 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "APP_NOTEBOOK",
     "CHROMIUM",
     "CHROMIUM_ARGS",
     "EXPLORER_NOTEBOOK",
     "ServerError",
     "chromium",
     "free_port",
+    "kernel_alive",
+    "page_kernel_id",
     "missing_browser_stack",
     "serve",
     "voila_server",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
+APP_NOTEBOOK = ROOT / "apps" / "explorer.ipynb"
+"""What ``make explore`` serves: the explorers in tabs, on one screen."""
 EXPLORER_NOTEBOOK = ROOT / "notebooks" / "08_margin_explorer.ipynb"
+"""The explorer lesson, prose included."""
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",  # needed as root in a container
@@ -135,24 +142,53 @@ def serve(name: str, command: list[str], port: int, log_path: str | os.PathLike[
 
 @contextmanager
 def voila_server(
-    notebook: str | os.PathLike[str] = EXPLORER_NOTEBOOK,
+    notebook: str | os.PathLike[str] = APP_NOTEBOOK,
     *,
     log_path: str | os.PathLike[str] | None = None,
     start_seconds: float = 60.0,
+    cull: tuple[int, int] | None = None,
 ) -> Iterator[str]:
     """Serve ``notebook`` as ``make explore`` does; yield its URL, token included.
 
     The server gets a free port of 127.0.0.1, a fresh token and a log at ``log_path`` (a
-    temporary file if None); see :func:`serve` for the start and the stop.
+    temporary file if None); see :func:`serve` for the start and the stop. ``cull``, if given,
+    is ``(idle seconds, interval seconds)`` of the kernel culling, in place of ``make
+    explore``'s, so that a test sees it act within seconds.
     """
     from hinge_utils.widgets.app import voila_command
 
     with tempfile.TemporaryDirectory(prefix="voila-") as scratch:
         log = Path(log_path) if log_path is not None else Path(scratch) / "voila.log"
         port, token = free_port(), secrets.token_hex(16)
-        command = voila_command(notebook, port=port, token=token, open_browser=False)
+        extra = {} if cull is None else {"cull_idle_seconds": cull[0],
+                                         "cull_interval_seconds": cull[1]}
+        command = voila_command(notebook, port=port, token=token, open_browser=False, **extra)
         with serve("voila", command, port, log, start_seconds) as base:
             yield f"{base}/?token={token}"
+
+
+def page_kernel_id(page: Any) -> str:
+    """The id of the kernel behind a Voila page (its ``jupyter-config-data``)."""
+    return str(page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"))
+
+
+def kernel_alive(app_url: str, kernel_id: str) -> bool:
+    """Whether the server behind ``app_url`` still runs kernel ``kernel_id``.
+
+    Asks the server's kernel API (``GET /api/kernels/<id>``, authenticated by the token of
+    ``app_url``): 200 with the kernel's model while it runs, 404 once it is shut down. Voila
+    serves no list of kernels, so each page's kernel is asked for by its id.
+    """
+    base, _, query = app_url.partition("?")
+    url = f"{base.rstrip('/')}/api/kernels/{kernel_id}?{query}"
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return bool(response.status == 200)
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return False
+        raise
 
 
 @contextmanager

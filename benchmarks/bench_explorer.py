@@ -6,7 +6,8 @@
    Beside it, in the same process, two baselines at the same figure size: a bare matplotlib
    render of an empty figure to PNG (alternating with the moves), and the explorer's own figure
    fully redrawn (no cached background). Targets: median <= 30 ms, p95 <= 60 ms.
-2. In the browser: Voila serves the explorer lesson as ``make explore`` does, Chromium presses
+2. In the browser: Voila serves the explorer app as ``make explore`` does, Chromium (at
+   1280 x 720) presses
    a key on a slider, and the page itself times keydown -> the new figure image loaded (and, as
    a baseline, keydown -> the readout text changed: the round trip without the picture).
    Target: median <= 150 ms. Skipped when /usr/bin/chromium is missing.
@@ -133,7 +134,7 @@ def bench_browser(presses: int) -> None:
         return
     try:
         with voila_server(start_seconds=60) as url, chromium() as browser:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page = browser.new_page(viewport={"width": 1280, "height": 720})  # the app, one screen
             start = time.perf_counter()
             page.goto(url, timeout=120_000)
             page.locator(".hu-margin-explorer img.hu-margin-figure[src]").wait_for(

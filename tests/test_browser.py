@@ -1,11 +1,13 @@
-"""The explorer lesson as the classroom app: Voila serves it, a real Chromium moves a slider.
+"""The classroom app (``apps/explorer.ipynb``): Voila serves it, a real Chromium drives it.
 
 The test starts Voila exactly as ``make explore`` does (``hinge_utils.widgets.app``) on a free
 port of 127.0.0.1 with a fresh token, drives Debian's ``chromium`` through Playwright (both
 launched by ``benchmarks/_voila.py``, which ``bench_explorer.py`` uses too), moves
 sliders with the keyboard, and waits for the exact readout text, then for a new figure image and
 the caption that names its state (waiting only for "something changed" would race: the readouts
-are updated before the figure). It saves a screenshot in the test's tmp dir.
+are updated before the figure). At 1280 x 720 and 1366 x 768 it measures that every explorer
+fits the screen, and saves screenshots in the test's tmp dir (their paths are printed: run with
+``-s`` to see them). It reloads the page and asks the server which kernels still run.
 
 Without ``/usr/bin/chromium`` (``apt-get install -y chromium``), Voila or Playwright the tests are
 skipped with the reason, except in CI (``CI=true``), where they fail: ``.ci/run`` installs the
@@ -17,6 +19,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -28,7 +31,14 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))  # the launcher shared with bench_explorer.py
 
-from _voila import EXPLORER_NOTEBOOK, chromium, missing_browser_stack, voila_server  # noqa: E402
+from _voila import (  # noqa: E402
+    APP_NOTEBOOK,
+    chromium,
+    kernel_alive,
+    missing_browser_stack,
+    page_kernel_id,
+    voila_server,
+)
 
 PAGE_TIMEOUT_MS = 60_000  # the page appears once the whole notebook has run in its kernel
 UPDATE_TIMEOUT_MS = 15_000
@@ -47,10 +57,10 @@ def _require_browser_stack() -> None:
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Voila serving the explorer lesson; yields the URL with the token."""
+    """Voila serving the explorer app as make explore does; yields the URL with the token."""
     _require_browser_stack()
     log_path = tmp_path_factory.mktemp("voila") / "voila.log"
-    with voila_server(EXPLORER_NOTEBOOK, log_path=log_path, start_seconds=60) as url:
+    with voila_server(APP_NOTEBOOK, log_path=log_path, start_seconds=60) as url:
         yield url
 
 
@@ -62,7 +72,7 @@ def browser(app_url: str) -> Iterator[object]:
 
 @pytest.fixture(scope="module")
 def page(browser, app_url: str) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -187,6 +197,7 @@ def test_the_step_button_of_the_multiclass_explorer_takes_one_gradient_step(page
     grad_W, grad_b = torch.autograd.grad(objective(W, b), (W, b))
     after = objective(W.detach() - 0.2 * grad_W, b.detach() - 0.2 * grad_b)
     root = ".hu-multiclass-explorer"
+    page.get_by_role("tab", name="Multi-class").click()
     readout = page.locator(f"{root} .hu-readout-objective")
     readout.filter(has_text=f"objective J: {float(objective(W, b).detach()):.4f}").wait_for(
         timeout=UPDATE_TIMEOUT_MS)
@@ -204,4 +215,145 @@ def test_the_step_button_of_the_multiclass_explorer_takes_one_gradient_step(page
     page.wait_for_timeout(1000)
     assert readout.inner_text().strip() == f"objective J: {float(after):.4f}"
     page.locator(root).screenshot(path=str(tmp_path / "multiclass_explorer.png"))
+    page.get_by_role("tab", name="Margin").click()
     assert not page.errors, page.errors
+
+
+# ---------------------------------------------------------------------------------------------
+# One screen: every explorer fits 1280 x 720 and 1366 x 768, legibly, with named sliders
+# ---------------------------------------------------------------------------------------------
+
+TABS = {"Margin": "hu-margin", "Multi-class": "hu-multiclass", "Losses": "hu-loss"}
+
+MEASURE = """(root) => {
+    const box = (e) => { const r = e.getBoundingClientRect();
+        return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+    const shown = (e) => e.getClientRects().length > 0
+        && getComputedStyle(e).visibility !== 'hidden';
+    const explorer = document.querySelector(root);
+    const img = explorer.querySelector('img.hu-figure');
+    const within = (sel) => [...explorer.querySelectorAll(sel)].filter(shown);
+    const px = (e) => parseFloat(getComputedStyle(e).fontSize);
+    return {
+        viewport: [window.innerWidth, window.innerHeight],
+        scroll: [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
+        figure: box(img), natural: [img.naturalWidth, img.naturalHeight],
+        controls: within('.widget-slider, .widget-button, .widget-toggle-button, .widget-checkbox, '
+                         + '.widget-dropdown, .hu-readout, .hu-loss-table').map(box),
+        sliders: within('.widget-slider').map(box),
+        handles: within('.noUi-handle').map(h => [h.getAttribute('aria-label'),
+            h.closest('.widget-slider').querySelector('.widget-label').textContent.trim()]),
+        fonts: within('.widget-slider .widget-label, .widget-readout, .hu-readout')
+            .map(e => [e.textContent.trim().slice(0, 30), px(e)]),
+    };
+}"""
+
+
+def _inside(box: dict, width: int, height: int) -> bool:
+    return (box["left"] >= 0 and box["top"] >= 0 and box["right"] <= width + 0.5
+            and box["bottom"] <= height + 0.5)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1366, 768)])
+def test_every_explorer_fits_the_screen_legibly(browser, app_url: str, tmp_path: Path,
+                                                width: int, height: int):
+    """Figure, sliders, buttons and readouts of each tab lie inside the viewport, nothing
+    scrolls, the figure is shown at least at its natural size (96 dpi: 12 pt of figure text is
+    at least 12 pt on the screen), labels and readouts are at least 16 px, and every slider
+    handle is named after its description."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(app_url, timeout=PAGE_TIMEOUT_MS)
+        for tab, prefix in TABS.items():
+            page.get_by_role("tab", name=tab).click()
+            page.locator(f".{prefix}-explorer img.hu-figure[src]").wait_for(
+                timeout=PAGE_TIMEOUT_MS)
+            page.wait_for_function(
+                "r => [...document.querySelectorAll(r + ' .noUi-handle')]"
+                ".every(h => h.getAttribute('aria-label'))",
+                arg=f".{prefix}-explorer", timeout=UPDATE_TIMEOUT_MS)
+            found = page.evaluate(MEASURE, f".{prefix}-explorer")
+            assert found["viewport"] == [width, height]
+            assert found["scroll"] == [width, height], f"{tab}: the page scrolls"
+            figure = found["figure"]
+            assert _inside(figure, width, height), (tab, figure)
+            assert found["sliders"], tab
+            for control in found["controls"]:
+                assert _inside(control, width, height), (tab, control)
+            scale = min((figure["right"] - figure["left"]) / found["natural"][0],
+                        (figure["bottom"] - figure["top"]) / found["natural"][1])
+            assert scale >= 0.99, f"{tab}: the figure is shrunk to {scale:.2f} of its size"
+            small = [(text, size) for text, size in found["fonts"] if size < 16]
+            assert not small, (tab, small)
+            assert all(label == text for label, text in found["handles"]), found["handles"]
+            shot = tmp_path / f"app_{width}x{height}_{prefix[3:]}.png"
+            page.screenshot(path=str(shot))
+            print(f"\n{tab} at {width}x{height}: {shot}; figure "
+                  f"({figure['left']:.0f}, {figure['top']:.0f})-({figure['right']:.0f}, "
+                  f"{figure['bottom']:.0f}), scale {scale:.2f}")
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_keyboard_steps_the_data_set_stays_and_the_help_opens(page, tmp_path: Path):
+    """Page Up steps a slider by five steps; the data set survives a tab switch; "what to
+    try" shows its panel over the figure and hides it again; reset goes back to the start."""
+    page.get_by_role("tab", name="Margin").click()
+    _press(page, "margin", "PageUp")  # margin 1.00 -> 1.25: five steps of 0.05
+    _readout(page, "loss").filter(has_text="(Δ = 1.25)").wait_for(timeout=UPDATE_TIMEOUT_MS)
+    page.locator(".hu-margin-explorer .hu-control-dataset select").select_option("outliers")
+    page.get_by_role("tab", name="Losses").click()
+    page.get_by_role("tab", name="Margin").click()
+    assert page.locator(".hu-margin-explorer .hu-control-dataset select").input_value() == (
+        "outliers")
+    help_panel = page.locator(".hu-margin-explorer .hu-help")
+    page.locator(".hu-margin-explorer .hu-help-toggle").click()
+    help_panel.wait_for(state="visible", timeout=UPDATE_TIMEOUT_MS)
+    page.screenshot(path=str(tmp_path / "app_help.png"))
+    page.locator(".hu-margin-explorer .hu-help-toggle").click()
+    help_panel.wait_for(state="hidden", timeout=UPDATE_TIMEOUT_MS)
+    page.locator(".hu-margin-explorer .hu-control-reset").click()
+    _readout(page, "loss").filter(has_text="(Δ = 1.00)").wait_for(timeout=UPDATE_TIMEOUT_MS)
+    assert page.locator(".hu-margin-explorer .hu-control-dataset select").input_value() == (
+        "outliers")  # reset keeps the data set
+    page.locator(".hu-margin-explorer .hu-control-dataset select").select_option("overlapping")
+    _readout(page, "loss").filter(has_text=_expected(norm=1.0)["loss"]).wait_for(
+        timeout=UPDATE_TIMEOUT_MS)
+    assert not page.errors, page.errors
+
+
+def test_reloading_the_page_leaves_one_kernel(browser, tmp_path: Path):
+    """Three reloads: the server's kernel API (with the token) answers for the last page's
+    kernel only; the three before it are shut down (culled once no page is connected; the
+    server here culls after 3 s instead of make explore's 30 s, to keep the test short)."""
+    _require_browser_stack()
+    with voila_server(APP_NOTEBOOK, log_path=tmp_path / "voila.log", cull=(3, 1)) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        try:
+            page = context.new_page()
+            kernels = []
+            for load in range(4):
+                if load == 0:
+                    page.goto(url, timeout=PAGE_TIMEOUT_MS)
+                else:
+                    page.reload(timeout=PAGE_TIMEOUT_MS)
+                page.locator(".hu-margin-explorer img.hu-margin-figure[src]").wait_for(
+                    timeout=PAGE_TIMEOUT_MS)
+                kernels.append(page_kernel_id(page))
+            assert len(set(kernels)) == 4  # each load started a kernel of its own
+            deadline = time.monotonic() + 60
+            while any(kernel_alive(url, k) for k in kernels[:-1]):
+                assert time.monotonic() < deadline, "old kernels still run after 60 s"
+                time.sleep(1)
+            alive = [k for k in kernels if kernel_alive(url, k)]
+            print(f"\nkernels after 3 reloads: {len(alive)} running of the {len(kernels)} started")
+            assert alive == kernels[-1:]
+            _press(page, "norm", "ArrowRight")  # the page still works on its own kernel
+            _readout(page, "loss").filter(has_text=_expected(norm=1.05)["loss"]).wait_for(
+                timeout=UPDATE_TIMEOUT_MS)
+        finally:
+            context.close()

@@ -663,14 +663,19 @@ def _as_voila_reads_it(command: list[str]):
 
 
 def test_voila_command_listens_on_loopback_with_a_token_and_culls_kernels():
-    from hinge_utils.widgets.app import CULL_IDLE_SECONDS, voila_command
+    from hinge_utils.widgets.app import DEFAULT_NOTEBOOK, voila_command
 
     app, kernels = _as_voila_reads_it(voila_command("lesson.ipynb", open_browser=False))
     assert app.extra_args == ["lesson.ipynb"]
     assert app.ip == "127.0.0.1" and app.open_browser is False
     assert app.config.Voila.auto_token is True  # Voila generates a token and prints the URL
-    assert (kernels.cull_idle_timeout, kernels.cull_interval) == (CULL_IDLE_SECONDS, 60)
-    assert kernels.cull_connected is True  # also kernels whose page is still open
+    # a kernel no page is connected to (reloaded, closed) goes within a minute; an open one stays
+    assert kernels.cull_idle_timeout + kernels.cull_interval <= 60
+    assert kernels.cull_idle_timeout >= 10  # a page that is still connecting keeps its kernel
+    assert kernels.cull_connected is False
+    assert DEFAULT_NOTEBOOK.as_posix() == "apps/explorer.ipynb"
+    with pytest.raises(ValueError, match="0 turns culling off"):
+        voila_command("lesson.ipynb", cull_idle_seconds=0)
     app, _ = _as_voila_reads_it(voila_command("lesson.ipynb", port=8899, token="abc"))
     assert app.config.Voila.token == "abc"
     assert (app.port, app.port_retries, app.open_browser) == (8899, 0, True)
@@ -741,3 +746,63 @@ def test_a_browser_echo_with_float_noise_is_ignored(classes):
     assert classes.frames == frames
     torch.testing.assert_close(classes.weight, W, rtol=0, atol=0)
     classes.reset()
+
+
+# ---------------------------------------------------------------------------------------------
+# The app view (make explore): tabs, reset, the data set kept, the figure at 96 dpi
+# ---------------------------------------------------------------------------------------------
+
+
+def test_an_unknown_view_names_the_choices():
+    from hinge_utils.widgets import loss_explorer
+
+    with pytest.raises(ValueError, match=r"view must be one of \['lesson', 'app'\]; got 'tv'"):
+        loss_explorer(view="tv")
+
+
+def test_reset_restores_every_control_but_the_data_set():
+    ex = margin_explorer(view="app")
+    start = margin_explorer(view="app")  # an untouched twin: the oracle for "the start"
+    try:
+        _set(ex, dataset="outliers")
+        start.controls["dataset"].value = "outliers"
+        _set(ex, loss="squared_hinge", angle=-100.0, margin=2.0, scale_bias=False)
+        ex.controls["norm"].value = 3.0
+        ex.fit()
+        ex.reset()
+        assert ex.controls["dataset"].value == "outliers"
+        for name in ("loss", "angle", "norm", "bias", "margin", "scale_bias"):
+            assert ex.controls[name].value == start.controls[name].value, name
+        assert ex.readouts["loss"].value == start.readouts["loss"].value
+        assert ex.caption.value == start.caption.value
+        ex.controls["norm"].value = 2.0  # the lock scales b from the start's b / ||w|| again
+        start.controls["norm"].value = 2.0
+        assert ex.bias == start.bias
+    finally:
+        ex.close()
+        start.close()
+
+
+def test_app_view_keeps_the_data_set_across_tabs_and_toggles_the_help():
+    from hinge_utils.widgets.app_view import explorer_app
+
+    app = explorer_app()
+    try:
+        margin = app.explorers["margin"]
+        margin.controls["dataset"].value = "separable"
+        X, _ = margin.data
+        for index in (1, 2, 0):
+            app.tabs.selected_index = index
+        assert margin.controls["dataset"].value == "separable"
+        assert margin.data[0] is X
+        toggle, panel = app.help["loss"]
+        assert panel.layout.display == "none"
+        toggle.value = True
+        assert panel.layout.display == "block"
+        toggle.value = False
+        assert panel.layout.display == "none"
+        for explorer in app.explorers.values():  # 96 dpi: figure points are screen points
+            assert explorer.canvas.figure.dpi == 96
+            assert "hu-sr-only" in explorer.caption._dom_classes
+    finally:
+        app.close()

@@ -1,14 +1,19 @@
-"""Serve the explorer notebook as a classroom app with Voila: ``python -m hinge_utils.widgets.app``.
+"""Serve the explorer app with Voila: ``python -m hinge_utils.widgets.app``.
 
-Voila runs the notebook in a fresh kernel per page and shows only its outputs: the explorers,
-without code. The command this module builds is the one ``make explore``, the browser test and
-the benchmark all use:
+``make explore`` serves ``apps/explorer.ipynb`` (:data:`DEFAULT_NOTEBOOK`): the explorers of
+lesson 8 in tabs, laid out for one projector screen (:mod:`hinge_utils.widgets.app_view`). Voila
+runs the notebook in a fresh kernel per page and shows only its outputs. The command this module
+builds is the one ``make explore``, the browser test and the benchmark all use:
 
 * it listens on 127.0.0.1 only, with token authentication on (Voila's default is no token at
   all); the URL it prints carries the token;
-* it shuts down kernels idle for 20 minutes, checked every minute, even with a page still
-  connected (``MappingKernelManager.cull_*``): Voila asks for a shutdown when a page closes, but
-  a browser that crashes or sleeps never sends it.
+* one kernel per open page: a kernel that no page is connected to is shut down once it has been
+  idle for :data:`CULL_IDLE_SECONDS`, checked every :data:`CULL_INTERVAL_SECONDS`
+  (``MappingKernelManager.cull_connected=False``). Reloading the page, closing it, or a browser
+  that crashes or sleeps closes the page's connection, and its kernel (about 325 MB) goes
+  within a minute. Voila's own request to shut a kernel down when a page closes is refused
+  by the server for want of an XSRF cookie; the culling does not depend on it. A page still
+  open keeps its kernel however long the lecturer pauses.
 
 Voila, unlike JupyterLab, has no ``--allow-root`` option and runs as root without one.
 """
@@ -19,13 +24,16 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["CULL_IDLE_SECONDS", "DEFAULT_NOTEBOOK", "voila_command"]
+__all__ = ["CULL_IDLE_SECONDS", "CULL_INTERVAL_SECONDS", "DEFAULT_NOTEBOOK", "voila_command"]
 
-DEFAULT_NOTEBOOK = Path("notebooks") / "08_margin_explorer.ipynb"
-"""The explorer lesson, relative to the repository root."""
+DEFAULT_NOTEBOOK = Path("apps") / "explorer.ipynb"
+"""The explorer app, relative to the repository root."""
 
-CULL_IDLE_SECONDS = 1200
-"""A kernel idle this long (20 minutes) is shut down; reloading the page starts a new one."""
+CULL_IDLE_SECONDS = 30
+"""A kernel with no page connected, idle this long, is shut down."""
+
+CULL_INTERVAL_SECONDS = 10
+"""How often the server looks for such kernels."""
 
 
 def voila_command(
@@ -33,6 +41,8 @@ def voila_command(
     port: int | None = None,
     token: str | None = None,
     open_browser: bool = True,
+    cull_idle_seconds: int = CULL_IDLE_SECONDS,
+    cull_interval_seconds: int = CULL_INTERVAL_SECONDS,
 ) -> list[str]:
     """The ``voila`` command line that serves ``notebook`` on 127.0.0.1 with a token.
 
@@ -41,6 +51,8 @@ def voila_command(
         port: the port; None lets Voila pick (8866, or the next free one).
         token: the token; None makes Voila generate one and print the URL with it.
         open_browser: open the URL in the default browser once the server runs.
+        cull_idle_seconds: shut down a kernel with no page connected after this long idle.
+        cull_interval_seconds: look for such kernels this often.
 
     Returns:
         The argument list, starting with this Python running ``-m voila``.
@@ -62,16 +74,22 @@ def voila_command(
         command += [f"--port={port}", "--Voila.port_retries=0"]
     if not open_browser:
         command.append("--no-browser")
+    if cull_idle_seconds <= 0 or cull_interval_seconds <= 0:
+        raise ValueError(
+            f"cull_idle_seconds and cull_interval_seconds must be positive; got "
+            f"{cull_idle_seconds} and {cull_interval_seconds}: 0 turns culling off, and every "
+            "reload would leave a kernel running"
+        )
     command += [
-        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
-        "--MappingKernelManager.cull_interval=60",
-        "--MappingKernelManager.cull_connected=True",
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
+        f"--MappingKernelManager.cull_interval={cull_interval_seconds}",
+        "--MappingKernelManager.cull_connected=False",
     ]
     return command
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Replace this process by Voila serving the notebook given (default: the explorer lesson)."""
+    """Replace this process by Voila serving the notebook given (default: the explorer app)."""
     args = sys.argv[1:] if argv is None else argv
     notebook = Path(args[0]) if args else DEFAULT_NOTEBOOK
     if not notebook.is_file():

@@ -29,8 +29,11 @@ import ipywidgets as widgets
 from hinge_utils.widgets.canvas import PngCanvas
 
 __all__ = [
+    "VIEWS",
     "Explorer",
+    "app_layout",
     "check_in_range",
+    "check_view",
     "figure_widgets",
     "float_slider",
     "readout",
@@ -39,6 +42,46 @@ __all__ = [
 
 LABEL_WIDTH = "7.5em"
 """Width of the description column of the sliders, so that their tracks line up."""
+
+VIEWS = ("lesson", "app")
+"""Where an explorer is shown: ``"lesson"`` stacks controls, readouts and a wide figure for a
+notebook; ``"app"`` puts controls and readouts in a side column beside a figure sized for a
+1280 x 720 projector (:mod:`hinge_utils.widgets.app_view`)."""
+
+APP_DPI = 96
+"""Pixels per inch of the app view's figures: shown at their natural size, 1 pt of figure text is
+1 pt on the screen (96 CSS pixels per inch), so the course style's 12-13 pt stays 12-13 pt."""
+
+
+def check_view(view: object) -> str:
+    """``view`` if it is one of :data:`VIEWS`; else a ValueError naming them.
+
+    Example::
+
+        >>> check_view("app")
+        'app'
+    """
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {list(VIEWS)}; got {view!r}: use 'lesson' in a "
+                         "notebook, 'app' for the side-column layout of make explore")
+    return str(view)
+
+
+def app_layout(side: list[widgets.Widget], main: list[widgets.Widget],
+               css_class: str) -> tuple[widgets.Box, widgets.VBox, widgets.Box]:
+    """The app view of one explorer: ``side`` stacked in a column, ``main`` filling the rest.
+
+    Returns the whole box (named ``css_class`` and ``hu-app-explorer`` in the page), the side
+    column (``hu-app-side``) and the main area (``hu-app-main``), so that more can be added.
+    """
+    column = widgets.VBox(side)
+    column.add_class("hu-app-side")
+    area = widgets.Box(main)
+    area.add_class("hu-app-main")
+    whole = widgets.Box([column, area])
+    whole.add_class("hu-app-explorer")
+    whole.add_class(css_class)
+    return whole, column, area
 
 
 def float_slider(
@@ -110,16 +153,21 @@ def readout(css_class: str) -> widgets.HTML:
     return line
 
 
-def figure_widgets(canvas: PngCanvas, css_class: str) -> tuple[widgets.Image, widgets.HTML]:
+def figure_widgets(canvas: PngCanvas, css_class: str,
+                   view: str = "lesson") -> tuple[widgets.Image, widgets.HTML]:
     """An ``ipywidgets.Image`` sized to the canvas (shrinking with a narrow page) and its caption.
 
-    The image is named ``css_class`` in the page, the caption ``css_class + "-caption"``.
+    The image is named ``css_class`` in the page, the caption ``css_class + "-caption"``. In the
+    app view the caption is for screen readers only (``hu-sr-only``): the picture fills the
+    screen, and the caption, its text alternative, is read out instead of shown.
     """
     width, _ = canvas.pixel_size
     image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", width=f"{width}px"))
     image.add_class("hu-figure")
     image.add_class(css_class)
     caption = widgets.HTML(layout=widgets.Layout(max_width=f"{width}px", margin="0 0 0 1em"))
+    if view == "app":
+        caption.add_class("hu-sr-only")
     caption.add_class("hu-figure-caption")
     caption.add_class(f"{css_class}-caption")
     return image, caption
@@ -146,6 +194,13 @@ class Explorer:
     canvas: PngCanvas
     image: widgets.Image
     caption: widgets.HTML
+    side: widgets.VBox | None = None
+    """The app view's side column (None in the lesson view)."""
+    main: widgets.Box | None = None
+    """The app view's main area, the figure's (None in the lesson view)."""
+
+    KEEP_ON_RESET: tuple[str, ...] = ()
+    """Controls that :meth:`reset` leaves alone (the margin explorer's data set)."""
 
     def __init__(self) -> None:
         self.frames = 0
@@ -191,7 +246,45 @@ class Explorer:
         for control in controls.values():
             if not isinstance(control, widgets.Button):
                 control.observe(self._on_control, names="value")
+        self._start = {name: control.value for name, control in controls.items()
+                       if not isinstance(control, widgets.Button)}
+        self._start_ranges = {name: (control.min, control.max)
+                              for name, control in controls.items()
+                              if isinstance(control, widgets.FloatSlider)}
+        self._start_exact = dict(self._exact)
         self.refresh()
+
+    def reset(self) -> None:
+        """Every control back to where it started (but those of :attr:`KEEP_ON_RESET`), one redraw.
+
+        Example::
+
+            >>> from hinge_utils.widgets import loss_explorer
+            >>> ex = loss_explorer()
+            >>> ex.controls["margin"].value = 2.0
+            >>> ex.reset()
+            >>> ex.controls["margin"].value
+            1.0
+        """
+        with self.hold():
+            for name, (low, high) in self._start_ranges.items():
+                slider = self.controls[name]
+                slider.min, slider.max = min(slider.min, low), max(slider.max, high)
+            for name, value in self._start.items():
+                if name not in self.KEEP_ON_RESET:
+                    self.controls[name].value = value
+            self._syncing = True
+            try:  # a slider widened by code narrows again
+                for name, (low, high) in self._start_ranges.items():
+                    self.controls[name].min, self.controls[name].max = low, high
+            finally:
+                self._syncing = False
+            self._exact = dict(self._start_exact)
+            self._after_reset()
+            self.refresh()
+
+    def _after_reset(self) -> None:
+        """Hook: the controls are back at their start; bring derived state along."""
 
     def _on_control(self, change: dict[str, Any]) -> None:
         if self._syncing or _float_noise(change["old"], change["new"]):

@@ -32,8 +32,11 @@ from torch import Tensor
 from hinge_utils.losses import BINARY, MarginLoss
 from hinge_utils.plotting.style import COLORS, LOSS_STYLES, course_style
 from hinge_utils.widgets.base import (
+    APP_DPI,
     Explorer,
+    app_layout,
     check_in_range,
+    check_view,
     figure_widgets,
     float_slider,
     readout,
@@ -67,9 +70,15 @@ class LossExplorer(Explorer):
 
     M_RANGE = (-3.0, 4.0)
 
+    FIGSIZE = {"lesson": ((11.0, 5.0), APP_DPI), "app": ((8.6, 6.3), APP_DPI)}
+    """Figure size (inches) and dpi by view: 1056 x 480 px in a lesson, 826 x 605 px in the app."""
+
     def __init__(self, show: tuple[str, ...] = DEFAULT_SHOWN, margin: float = 1.0,
-                 tau: float = 0.5, num: int = 701) -> None:
+                 tau: float = 0.5, num: int = 701, view: str = "lesson") -> None:
         super().__init__()
+        self.view = check_view(view)
+        app = self.view == "app"
+        width = "100%" if app else "22em"
         margin = check_in_range("margin", margin, 0.0, 2.0)
         tau = check_in_range("tau", tau, 0.01, 10**0.5)
         unknown = [name for name in show if name not in BINARY]
@@ -78,17 +87,23 @@ class LossExplorer(Explorer):
             raise ValueError(f"show must hold keys of hinge_utils.losses.BINARY; got {unknown}"
                              f"{hint}: choose from {list(BINARY)}")
         controls: dict[str, widgets.Widget] = {
-            "margin": float_slider("margin Δ", margin, 0.0, 2.0, 0.05, "hu-slider-margin"),
+            "margin": float_slider("margin Δ", margin, 0.0, 2.0, 0.05, "hu-slider-margin",
+                                   width=width),
             "tau": widgets.FloatLogSlider(value=tau, base=10, min=-2, max=0.5, step=0.02,
                                           description="temperature τ", continuous_update=True,
                                           readout_format=".3f",
                                           style={"description_width": "7.5em"},
-                                          layout=widgets.Layout(width="22em")),
+                                          layout=widgets.Layout(width=width)),
+            "reset": widgets.Button(description="reset", icon="undo",
+                                    tooltip="Δ, τ and the ticked curves back to the start",
+                                    layout=widgets.Layout(width="7em")),
         }
+        controls["reset"].add_class("hu-control-reset")
+        controls["reset"].on_click(lambda _button: self.reset())
         controls["tau"].add_class("hu-slider-tau")
         for key, entry in BINARY.items():
             box = widgets.Checkbox(value=key in show, description=entry.title, indent=False,
-                                   layout=widgets.Layout(width="17em"))
+                                   layout=widgets.Layout(width="auto" if app else "17em"))
             box.add_class(f"hu-show-{key.replace('_', '-')}")
             controls[f"show_{key}"] = box
         self.controls = controls
@@ -96,16 +111,30 @@ class LossExplorer(Explorer):
                          for name in ("gap_hinge", "bound", "gap_cross_entropy")}
         self.grid = torch.linspace(*self.M_RANGE, num, dtype=torch.float64)
 
-        self.canvas = PngCanvas(figsize=(10.4, 4.6), dpi=84)
+        figsize, dpi = self.FIGSIZE[self.view]
+        self.canvas = PngCanvas(figsize=figsize, dpi=dpi)
         with course_style():  # the course's fonts and line widths for every artist
             self._build_figure()
-        self.image, self.caption = figure_widgets(self.canvas, "hu-loss-figure")
-        checks = widgets.GridBox([controls[f"show_{k}"] for k in BINARY],
-                                 layout=widgets.Layout(grid_template_columns="repeat(4, 17em)"))
-        sliders = widgets.VBox([controls["margin"], controls["tau"]])
-        layout = widgets.VBox([checks, widgets.HBox([sliders, widgets.VBox(
-            list(self.readouts.values()))]), self.image, self.caption])
-        layout.add_class("hu-loss-explorer")
+        self.image, self.caption = figure_widgets(self.canvas, "hu-loss-figure", self.view)
+        order = list(BINARY)
+        if app:  # two columns in the side column: the longer half of the titles on the left
+            longer = sorted(order, key=lambda k: -len(BINARY[k].title))[:(len(order) + 1) // 2]
+            left = [k for k in order if k in longer]
+            right = [k for k in order if k not in longer]
+            order = [k for pair in zip(left, [*right, None], strict=False) for k in pair if k]
+        columns = "auto auto" if app else "repeat(4, 17em)"
+        checks = widgets.GridBox([controls[f"show_{k}"] for k in order],
+                                 layout=widgets.Layout(grid_template_columns=columns))
+        sliders = [controls["margin"], controls["tau"]]
+        if app:
+            layout, self.side, self.main = app_layout(
+                [*sliders, controls["reset"], *self.readouts.values(), checks],
+                [self.image, self.caption], "hu-loss-explorer")
+        else:
+            layout = widgets.VBox([checks, widgets.HBox([
+                widgets.VBox([*sliders, controls["reset"]]),
+                widgets.VBox(list(self.readouts.values()))]), self.image, self.caption])
+            layout.add_class("hu-loss-explorer")
         self._finish(layout, controls)
 
     def _build_figure(self) -> None:
@@ -129,7 +158,7 @@ class LossExplorer(Explorer):
         self.ax_slope.set_ylim(-2.6, 0.4)
         self.ax_loss.set_ylabel(r"loss $L(m)$")
         self.ax_slope.set_ylabel(r"slope $dL/dm$")
-        self.ax_loss.set_title("The temperature walks from hinge to cross-entropy")
+        self.ax_loss.set_title("τ walks from hinge to cross-entropy")
         self.ax_slope.set_title("Slopes: where the push stops")
         self.canvas.animate(*(line for pair in self.lines.values() for line in pair),
                             *self.delta_lines)
@@ -142,7 +171,7 @@ class LossExplorer(Explorer):
         if shown:
             with course_style():  # the course's legend frame, also when the selection changes later
                 self.canvas.figure.legend(handles=shown, loc="outside lower center", ncol=3,
-                                          fontsize=11)
+                                          fontsize=12)
         self.canvas.invalidate()
 
     def _on_user_change(self, name: str, value: Any) -> None:
@@ -183,6 +212,7 @@ def loss_explorer(
     *,
     margin: float = 1.0,
     tau: float = 0.5,
+    view: str = "lesson",
 ) -> LossExplorer:
     r"""Losses and slopes against the margin, with sliders for :math:`\Delta` and :math:`\tau`.
 
@@ -190,6 +220,7 @@ def loss_explorer(
         show: the curves ticked at the start, keys of :data:`hinge_utils.losses.BINARY`.
         margin: :math:`\Delta`, in ``[0, 2]``.
         tau: temperature of the softplus hinge, in ``[0.01, 3.16]`` (log scale).
+        view: ``"lesson"`` (stacked, for a notebook) or ``"app"`` (side column).
 
     Returns:
         A :class:`LossExplorer`; display it (or its ``.widget``).
@@ -201,5 +232,5 @@ def loss_explorer(
         >>> ex.readouts["gap_cross_entropy"].value
         'largest gap, softplus hinge to cross-entropy: <b>0.0000</b>'
     """
-    return LossExplorer(show, margin, tau)
+    return LossExplorer(show, margin, tau, view=view)
 

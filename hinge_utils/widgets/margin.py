@@ -45,8 +45,11 @@ from hinge_utils.plotting._geometry import square_limits
 from hinge_utils.plotting.boundary import plot_decision_boundary, update_decision_boundary
 from hinge_utils.plotting.style import COLORS, LOSS_STYLES, course_style
 from hinge_utils.widgets.base import (
+    APP_DPI,
     Explorer,
+    app_layout,
     check_in_range,
+    check_view,
     figure_widgets,
     float_slider,
     readout,
@@ -61,11 +64,11 @@ LOSSES: tuple[str, ...] = trainable_binary()
 # What the panels say and how far up the loss axis reaches, by the loss's colour family (a
 # registry property): relatives in a family push the same way.
 _PANEL_TITLES = {  # family -> (data panel, loss panel)
-    "hinge": ("Points with m < Δ pay", "Only samples with m < Δ are pushed"),
-    "squared_hinge": ("Points with m < Δ pay", "The push grows with the violation"),
-    "cross_entropy": ("Every point pays something", "Every sample is pushed, a little"),
+    "hinge": ("Points with m < Δ pay", "Only m < Δ is pushed"),
+    "squared_hinge": ("Points with m < Δ pay", "The push grows with Δ − m"),
+    "cross_entropy": ("Every point pays something", "Every point is pushed a little"),
 }
-_DEFAULT_TITLES = ("Each point pays its loss", "Samples with a slope push")
+_DEFAULT_TITLES = ("Each point pays its loss", "Points on a slope push")
 _CURVE_TOP = {"squared_hinge": 12.0}  # family -> top of the loss axis; 6 for the others
 
 
@@ -96,7 +99,7 @@ class MarginExplorer(Explorer):
 
     Attributes:
         controls: ``"dataset"``, ``"loss"``, ``"angle"``, ``"norm"``, ``"bias"``, ``"margin"``,
-            ``"scale_bias"`` and ``"fit"``.
+            ``"scale_bias"``, ``"fit"`` and ``"reset"`` (all but the data set back to the start).
         readouts: ``"loss"``, ``"gradient"``, ``"functional"``, ``"geometric"``, ``"band"``
             (``ipywidgets.HTML``).
         frame: the :class:`hinge_utils.frames.MarginFrame` on display.
@@ -104,6 +107,11 @@ class MarginExplorer(Explorer):
 
     M_RANGE = (-4.0, 6.0)
     """Functional margins shown in the right panel; samples beyond it are drawn at its edge."""
+
+    KEEP_ON_RESET = ("dataset",)
+
+    FIGSIZE = {"lesson": ((11.0, 5.4), APP_DPI), "app": ((8.6, 6.3), APP_DPI)}
+    """Figure size (inches) and dpi by view: 1056 x 518 px in a lesson, 826 x 605 px in the app."""
 
     def __init__(
         self,
@@ -115,8 +123,12 @@ class MarginExplorer(Explorer):
         margin: float = 1.0,
         datasets: dict[str, tuple[Tensor, Tensor]] | None = None,
         fit_lambda: float = 0.01,
+        view: str = "lesson",
     ) -> None:
         super().__init__()
+        self.view = check_view(view)
+        app = self.view == "app"
+        slider_width = "100%" if app else "22em"
         given = default_datasets() if datasets is None else datasets
         self.datasets = {name: (X.to(torch.float64), y.to(torch.float64))
                          for name, (X, y) in given.items()}
@@ -136,41 +148,60 @@ class MarginExplorer(Explorer):
 
         controls: dict[str, widgets.Widget] = {
             "dataset": widgets.Dropdown(options=list(self.datasets), value=dataset,
-                                        description="data", layout=widgets.Layout(width="14em"),
+                                        description="data",
+                                        layout=widgets.Layout(width="100%" if app else "14em"),
                                         style={"description_width": "3em"}),
             "loss": widgets.ToggleButtons(
                 options=[(BINARY[name].title, name) for name in LOSSES], value=loss,
-                style={"button_width": "12em"}),
+                style={"button_width": "auto" if app else "12em"}),
             "angle": float_slider("angle of w (°)", angle, -180.0, 180.0, 1.0, "hu-slider-angle",
-                                  readout_format=".0f"),
-            "norm": float_slider("‖w‖", norm, 0.0, 4.0, 0.05, "hu-slider-norm"),
-            "bias": float_slider("bias b", bias, -8.0, 8.0, 0.05, "hu-slider-bias"),
-            "margin": float_slider("margin Δ", margin, 0.0, 3.0, 0.05, "hu-slider-margin"),
+                                  readout_format=".0f", width=slider_width),
+            "norm": float_slider("‖w‖", norm, 0.0, 4.0, 0.05, "hu-slider-norm",
+                                 width=slider_width),
+            "bias": float_slider("bias b", bias, -8.0, 8.0, 0.05, "hu-slider-bias",
+                                 width=slider_width),
+            "margin": float_slider("margin Δ", margin, 0.0, 3.0, 0.05, "hu-slider-margin",
+                                   width=slider_width),
             "scale_bias": widgets.Checkbox(value=True, description="scale b with ‖w‖",
                                            indent=False, layout=widgets.Layout(width="11em")),
             "fit": widgets.Button(description="fit", icon="bullseye",
                                   tooltip=f"minimise this loss + {fit_lambda:g}/2 ‖w‖² "
                                           "(train_linear_svm), then move the sliders there",
                                   layout=widgets.Layout(width="6em")),
+            "reset": widgets.Button(description="reset", icon="undo",
+                                    tooltip="every slider, the loss and the lock back to the "
+                                            "start (the data set stays)",
+                                    layout=widgets.Layout(width="7em")),
         }
-        for name in ("dataset", "loss", "scale_bias", "fit"):
+        for name in ("dataset", "loss", "scale_bias", "fit", "reset"):
             controls[name].add_class(f"hu-control-{name.replace('_', '-')}")
         controls["fit"].on_click(lambda _button: self.fit())
+        controls["reset"].on_click(lambda _button: self.reset())
         self.controls = controls
         self._keep_exact({"angle": angle, "norm": norm, "bias": bias, "margin": margin})
         self.readouts = {name: readout(f"hu-readout-{name}")
                          for name in ("loss", "gradient", "functional", "geometric", "band")}
 
-        self.canvas = PngCanvas(figsize=(10.4, 5.0), dpi=84)
+        figsize, dpi = self.FIGSIZE[self.view]
+        self.canvas = PngCanvas(figsize=figsize, dpi=dpi)
         with course_style():  # the course's fonts and line widths for every artist
             self._build_figure()
-        self.image, self.caption = figure_widgets(self.canvas, "hu-margin-figure")
-        top = widgets.HBox([controls["dataset"], controls["loss"], controls["scale_bias"],
-                            controls["fit"]], layout=widgets.Layout(align_items="center"))
-        sliders = widgets.VBox([controls[k] for k in ("angle", "norm", "bias", "margin")])
-        numbers = widgets.VBox(list(self.readouts.values()))
-        layout = widgets.VBox([top, widgets.HBox([sliders, numbers]), self.image, self.caption])
-        layout.add_class("hu-margin-explorer")
+        self.image, self.caption = figure_widgets(self.canvas, "hu-margin-figure", self.view)
+        sliders = [controls[k] for k in ("angle", "norm", "bias", "margin")]
+        buttons = [controls["scale_bias"], controls["fit"], controls["reset"]]
+        if app:
+            layout, self.side, self.main = app_layout(
+                [controls["dataset"], controls["loss"], *sliders,
+                 widgets.HBox(buttons, layout=widgets.Layout(align_items="center")),
+                 *self.readouts.values()],
+                [self.image, self.caption], "hu-margin-explorer")
+        else:
+            top = widgets.HBox([controls["dataset"], controls["loss"], *buttons],
+                               layout=widgets.Layout(align_items="center"))
+            numbers = widgets.VBox(list(self.readouts.values()))
+            layout = widgets.VBox([top, widgets.HBox([widgets.VBox(sliders), numbers]),
+                                   self.image, self.caption])
+            layout.add_class("hu-margin-explorer")
         self._finish(layout, controls)
 
     # --- parameters -----------------------------------------------------------------------
@@ -237,6 +268,10 @@ class MarginExplorer(Explorer):
         elif name == "loss":
             self._style_loss_panel()
 
+    def _after_reset(self) -> None:
+        norm = self.param("norm")
+        self._offset = self.bias / norm if norm > 0 else None
+
     def _fit_bias_range(self, bias: float) -> None:
         """Widen the bias slider (in whole units) so that ``bias`` fits: never clip it."""
         slider = self.controls["bias"]
@@ -253,13 +288,21 @@ class MarginExplorer(Explorer):
 
     def _build_figure(self) -> None:
         fig = self.canvas.figure
-        self.ax_data, self.ax_loss = fig.subplots(1, 2, width_ratios=[1.0, 1.2])
+        app = self.view == "app"
+        self.ax_data, self.ax_loss = fig.subplots(1, 2, width_ratios=[1.0, 1.0 if app else 1.2])
         X, y = self.data
         xlim, ylim = square_limits(X.numpy())
         self.boundary = plot_decision_boundary(
             self.weight, self.bias, X, y, ax=self.ax_data, margin=1.0, legend=False, xlim=xlim,
             ylim=ylim)
         bd = self.boundary
+        # 60 points that overlap stay apart: a white rim around each point, thinner rings
+        for points in bd.points.values():
+            points.set_edgecolor("white")
+            points.set_linewidth(0.8)
+            points.set_alpha(0.85)
+        bd.support.set(markersize=10, markeredgewidth=1.2, alpha=0.6)
+        bd.violators.set(markersize=12, markeredgewidth=1.8, alpha=0.75)
         self.worst_ring = self.ax_data.scatter([], [], s=420, facecolors="none",
                                                edgecolors=COLORS["violator"], linewidths=1.4,
                                                linestyles=(0, (2, 2)), zorder=6)
@@ -289,12 +332,14 @@ class MarginExplorer(Explorer):
             Line2D([], [], linestyle="none", marker="o", markersize=9, color=grey),
             Line2D([], [], linestyle="none", marker="o", markersize=7, markerfacecolor="white",
                    markeredgecolor=grey, markeredgewidth=1.5),
+            Line2D([], [], linestyle="none", marker=r"$\leftrightarrow$", markersize=16,
+                   color=COLORS["boundary"]),
         ]
         labels = ["class +1", "class \N{MINUS SIGN}1", r"boundary $f(x) = 0$",
                   r"margin $f(x) = \pm\Delta$", r"support vector $y\,f(x) \leq \Delta$",
                   r"violator $y\,f(x) < \Delta$", r"pushes: area $\propto |\partial L/\partial f|$",
-                  "zero gradient"]
-        fig.legend(handles, labels, loc="outside lower center", ncol=4, fontsize=11,
+                  "zero gradient", r"arrow: band half-width $\Delta/\|w\|$"]
+        fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=12,
                    handletextpad=0.3, columnspacing=1.0)
         moving = [*bd.points.values(), bd.boundary, *bd.margin_lines, bd.band, bd.violators,
                   bd.support, bd.arrow, bd.arrow_label, bd.message, self.worst_ring, self.curve,
@@ -405,6 +450,7 @@ def margin_explorer(
     bias: float = 0.0,
     margin: float = 1.0,
     datasets: dict[str, tuple[Tensor, Tensor]] | None = None,
+    view: str = "lesson",
 ) -> MarginExplorer:
     r"""Sliders for :math:`w` (angle and length), :math:`b` and :math:`\Delta` on 2-D binary data.
 
@@ -421,6 +467,8 @@ def margin_explorer(
         margin: :math:`\Delta`, in ``[0, 3]``.
         datasets: name -> ``(X, y)`` with ``X`` of shape ``(N, 2)`` and ``y`` in {-1, +1};
             default: :func:`default_datasets`.
+        view: ``"lesson"`` (stacked, for a notebook) or ``"app"`` (side column, for
+            :mod:`hinge_utils.widgets.app_view`).
 
     Returns:
         A :class:`MarginExplorer`.
@@ -432,4 +480,4 @@ def margin_explorer(
         >>> ex.readouts["loss"].value  # doctest: +ELLIPSIS
         'mean hinge loss (Δ = 1.00): <b>...</b>'
     """
-    return MarginExplorer(dataset, loss, angle, norm, bias, margin, datasets)
+    return MarginExplorer(dataset, loss, angle, norm, bias, margin, datasets, view=view)

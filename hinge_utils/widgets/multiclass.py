@@ -38,8 +38,11 @@ from hinge_utils.losses import MULTICLASS, multiclass_loss
 from hinge_utils.plotting.multiclass import plot_multiclass_regions, update_multiclass_regions
 from hinge_utils.plotting.style import CLASS_COLORS, CLASS_MARKERS, course_style
 from hinge_utils.widgets.base import (
+    APP_DPI,
     Explorer,
+    app_layout,
     check_in_range,
+    check_view,
     figure_widgets,
     float_slider,
     readout,
@@ -74,11 +77,17 @@ class MulticlassExplorer(Explorer):
     LIMIT = 5.0
     """Sliders of :math:`W` and :math:`b` span ``[-LIMIT, LIMIT]``; a step stops at the ends."""
 
+    FIGSIZE = {"lesson": ((6.6, 5.6), APP_DPI), "app": ((4.5, 6.3), APP_DPI)}
+    """Figure size (inches) and dpi by view: 634 x 538 px in a lesson, 432 x 605 px in the app
+    (beside the table)."""
+
     def __init__(self, X: Tensor | None = None, y: Tensor | None = None,
                  weight: Tensor | None = None, bias: Tensor | None = None,
                  loss: str = "weston_watkins", margin: float = 1.0, lam: float = 0.1,
-                 lr: float = 0.2) -> None:
+                 lr: float = 0.2, view: str = "lesson") -> None:
         super().__init__()
+        self.view = check_view(view)
+        app = self.view == "app"
         if X is None and y is None:
             X, y = default_data()
         elif X is not None and y is not None:
@@ -105,7 +114,6 @@ class MulticlassExplorer(Explorer):
         if float(torch.cat([W0.flatten(), b0]).abs().max()) > self.LIMIT:
             raise ValueError(f"the entries of weight and bias must lie in [-{self.LIMIT:g}, "
                              f"{self.LIMIT:g}], the range of their sliders: rescale them")
-        self._initial = (W0.clone(), b0.clone())
 
         limit = self.LIMIT
         controls: dict[str, widgets.Widget] = {}
@@ -114,26 +122,29 @@ class MulticlassExplorer(Explorer):
             header = widgets.HTML(
                 f"<b style='color:{CLASS_COLORS[k]}'>class {k}</b> "
                 f"<span style='color:{CLASS_COLORS[k]}'>{_marker_glyph(k)}</span>")
+            header.add_class("hu-class-header")
             column = [header]
+            width = "100%" if app else "17em"
             for j in range(2):
                 name = f"w{k}{j}"
                 controls[name] = float_slider(f"w[{k},{j}]", float(W0[k, j]), -limit, limit, 0.01,
-                                              f"hu-slider-{name}", width="17em")
+                                              f"hu-slider-{name}", width=width)
                 column.append(controls[name])
             controls[f"b{k}"] = float_slider(f"b[{k}]", float(b0[k]), -limit, limit, 0.01,
-                                             f"hu-slider-b{k}", width="17em")
+                                             f"hu-slider-b{k}", width=width)
             column.append(controls[f"b{k}"])
             columns.append(widgets.VBox(column))
         for name in controls:
-            controls[name].style = {"description_width": "3.5em"}
+            controls[name].style = {"description_width": "4.1em" if app else "3.5em"}
         controls["loss"] = widgets.ToggleButtons(
             options=[(entry.title, name) for name, entry in MULTICLASS.items()], value=loss,
-            style={"button_width": "11.5em"})
+            style={"button_width": "auto" if app else "11.5em"})
+        width = "100%" if app else "19em"
         controls["margin"] = float_slider("margin Δ", margin, 0.0, 3.0, 0.05, "hu-slider-margin",
-                                          width="19em")
-        controls["lam"] = float_slider("λ", lam, 0.0, 1.0, 0.01, "hu-slider-lam", width="19em")
+                                          width=width)
+        controls["lam"] = float_slider("λ", lam, 0.0, 1.0, 0.01, "hu-slider-lam", width=width)
         controls["lr"] = float_slider("step size η", lr, 0.01, 1.0, 0.01, "hu-slider-lr",
-                                      width="19em")
+                                      width=width)
         controls["step"] = widgets.Button(description="step", icon="arrow-right",
                                           layout=widgets.Layout(width="7em"))
         controls["steps10"] = widgets.Button(description="10 steps", icon="forward",
@@ -154,15 +165,32 @@ class MulticlassExplorer(Explorer):
         self.table = widgets.HTML(layout=widgets.Layout(margin="0 0 0 1em"))
         self.table.add_class("hu-loss-table")
 
-        self.canvas = PngCanvas(figsize=(6.6, 5.6), dpi=84)
+        figsize, dpi = self.FIGSIZE[self.view]
+        self.canvas = PngCanvas(figsize=figsize, dpi=dpi)
         with course_style():  # the course's fonts and line widths for every artist
             self._build_figure()
-        self.image, self.caption = figure_widgets(self.canvas, "hu-multiclass-figure")
+        self.image, self.caption = figure_widgets(self.canvas, "hu-multiclass-figure", self.view)
+        buttons = widgets.HBox([controls["step"], controls["steps10"], controls["reset"]])
+        if app:
+            # two sliders a row, each description in its class's colour (hu-class-k)
+            names = [f"w{k}{j}" for k in range(3) for j in range(2)] + [f"b{k}" for k in range(3)]
+            for name in names:
+                controls[name].add_class(f"hu-class-{name[1]}")
+            grid = widgets.GridBox([controls[name] for name in names],
+                                   layout=widgets.Layout(grid_template_columns="1fr 1fr"))
+            layout, self.side, self.main = app_layout(
+                [grid, controls["loss"], controls["margin"], controls["lam"],
+                 controls["lr"], buttons],
+                [self.image, self.caption,
+                 widgets.VBox([self.table, *self.readouts.values()])],
+                "hu-multiclass-explorer")
+            self._finish(layout, controls)
+            return
         settings = widgets.VBox([
             controls["loss"],
             widgets.HBox([widgets.VBox([controls["margin"], controls["lam"], controls["lr"]]),
                           widgets.VBox(list(self.readouts.values()))]),
-            widgets.HBox([controls["step"], controls["steps10"], controls["reset"]]),
+            buttons,
         ])
         layout = widgets.VBox([
             widgets.HBox(columns), settings,
@@ -214,10 +242,6 @@ class MulticlassExplorer(Explorer):
             bias = (bias - lr * grad_bias).detach().clamp(-self.LIMIT, self.LIMIT)
         self.set_params(weight, bias)
 
-    def reset(self) -> None:
-        """Back to the starting weights and biases."""
-        self.set_params(*self._initial)
-
     # --- figure ---------------------------------------------------------------------------
 
     def _build_figure(self) -> None:
@@ -230,7 +254,9 @@ class MulticlassExplorer(Explorer):
         # cheap to move, where an image would be re-sampled on every frame.
         self.regions = plot_multiclass_regions(
             self.weight, self.bias, self.X, self.y, ax=ax, fill="polygons", legend=False,
-            xlim=self.lims, ylim=self.lims, title="Each class wins where its score is highest")
+            xlim=self.lims, ylim=self.lims,
+            title="The highest score wins" if self.view == "app" else
+            "Each class wins where its score is highest")
         self.rings = ax.scatter([], [], s=230, facecolors="none", edgecolors="black",
                                 linewidths=1.5, zorder=5)
         handles = [*self.regions.points,
@@ -239,8 +265,8 @@ class MulticlassExplorer(Explorer):
                           markerfacecolor="none", markeredgecolor="black")]
         labels = ["class 0", "class 1", "class 2", r"$s_k(x) = 0$, arrow $w_k$",
                   r"loss $L_i > 0$"]
-        self.canvas.figure.legend(handles, labels, loc="outside lower center", ncol=3,
-                                  fontsize=11)
+        self.canvas.figure.legend(handles, labels, loc="outside lower center",
+                                  ncol=2 if self.view == "app" else 3, fontsize=12)
         self.canvas.animate(*self.regions.moving, self.rings)
 
     def _update(self) -> str:
@@ -303,6 +329,7 @@ def multiclass_explorer(
     lr: float = 0.2,
     X: Tensor | None = None,
     y: Tensor | None = None,
+    view: str = "lesson",
 ) -> MulticlassExplorer:
     r"""Three linear class scores on 2-D points: sliders for :math:`W, b`, a loss switch, steps.
 
@@ -313,6 +340,7 @@ def multiclass_explorer(
         lam: :math:`\lambda`, in ``[0, 1]``.
         lr: step size :math:`\eta`, in ``[0.01, 1]``.
         X, y: your own points ``(N, 2)`` and labels in {0, 1, 2} (default: :func:`default_data`).
+        view: ``"lesson"`` (stacked, for a notebook) or ``"app"`` (side column).
 
     Returns:
         A :class:`MulticlassExplorer`; display it (or its ``.widget``).
@@ -325,4 +353,4 @@ def multiclass_explorer(
         >>> bool(ex.objective()[2] < before)
         True
     """
-    return MulticlassExplorer(X, y, loss=loss, margin=margin, lam=lam, lr=lr)
+    return MulticlassExplorer(X, y, loss=loss, margin=margin, lam=lam, lr=lr, view=view)
