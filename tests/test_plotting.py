@@ -35,6 +35,7 @@ from hinge_utils.plotting import (  # noqa: E402
     plot_losses,
     plot_multiclass_regions,
     plot_reliability,
+    plot_reliability_comparison,
     update_decision_boundary,
     update_multiclass_regions,
     use_style,
@@ -738,6 +739,29 @@ def test_reliability_accepts_plus_minus_one_labels_and_overlays():
     )
     assert second.ax is first.ax and second.diagonal is None and second.counts is None
     np.testing.assert_array_equal(first.curve.get_xydata(), second.curve.get_xydata())
+
+
+def test_reliability_comparison_curves_counts_and_legend_outside():
+    from sklearn.calibration import calibration_curve
+
+    rng = np.random.default_rng(5)
+    labels = rng.integers(0, 2, size=400)
+    models = {"a": rng.uniform(size=400), "b": rng.beta(2.0, 2.0, size=400)}
+    art = plot_reliability_comparison(models, labels, n_bins=5, colors={"b": COLORS["hinge"]})
+    edges = np.linspace(0.0, 1.0, 6)
+    for name, p in models.items():
+        prob_true, prob_pred = calibration_curve(labels, p, n_bins=5, strategy="uniform")
+        np.testing.assert_allclose(art.models[name].curve.get_xdata(), prob_pred, rtol=1e-12)
+        np.testing.assert_allclose(art.models[name].curve.get_ydata(), prob_true, rtol=1e-12)
+        heights = [bar.get_height() for bar in art.models[name].counts]
+        assert heights == np.histogram(p, bins=edges)[0].tolist()  # no sample on an edge here
+    colors = {mcolors.to_hex(m.curve.get_color()) for m in art.models.values()}
+    assert len(colors) == 2 and mcolors.to_hex(COLORS["hinge"]) in colors
+    art.fig.canvas.draw()
+    legend_box = art.legend.get_window_extent()
+    axes_box = art.ax.get_window_extent()
+    assert legend_box.x0 >= axes_box.x1  # the legend hides no point of the diagram
+    plt.close(art.fig)
 
 
 @pytest.mark.parametrize(

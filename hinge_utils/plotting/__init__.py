@@ -18,8 +18,10 @@ from hinge_utils.plotting.boundary import (
 )
 from hinge_utils.plotting.calibration import (
     ReliabilityArtists,
+    ReliabilityComparison,
     expected_calibration_error,
     plot_reliability,
+    plot_reliability_comparison,
 )
 from hinge_utils.plotting.history import HISTORY_PANELS, HistoryArtists, plot_history
 from hinge_utils.plotting.losses import (
@@ -59,6 +61,7 @@ __all__ = [
     "LossCurveArtists",
     "MulticlassArtists",
     "ReliabilityArtists",
+    "ReliabilityComparison",
     "course_style",
     "expected_calibration_error",
     "freeze_layout",
@@ -69,6 +72,7 @@ __all__ = [
     "plot_losses",
     "plot_multiclass_regions",
     "plot_reliability",
+    "plot_reliability_comparison",
     "polygon_in_box",
     "update_decision_boundary",
     "update_multiclass_regions",

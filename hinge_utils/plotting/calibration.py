@@ -2,21 +2,26 @@ r"""Reliability diagram: do predicted probabilities match observed frequencies?"
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 
 from hinge_utils.plotting._data import as_array
-from hinge_utils.plotting.style import COLORS, styled_axes
+from hinge_utils.plotting.style import COLORS, course_style, styled_axes
 
 __all__ = [
     "ReliabilityArtists",
+    "ReliabilityComparison",
     "expected_calibration_error",
     "plot_reliability",
+    "plot_reliability_comparison",
     "reliability_bins",
 ]
 
@@ -167,14 +172,16 @@ def plot_reliability(
     .. math::
         \text{ECE} = \sum_b \frac{n_b}{N}\, \left|\text{freq}_b - \text{conf}_b\right|.
 
-    Call again on the same ``ax`` (with ``show_diagonal=False, show_counts=False`` and another
-    ``label``/``color``) to compare models.
+    The legend sits outside the diagram, to its right, so that it hides no point. To compare
+    models, use :func:`plot_reliability_comparison`, which gives each model its own colour and
+    its own bin counts; or call again on the same ``ax`` (with ``show_diagonal=False,
+    show_counts=False`` and another ``label``/``color``).
 
     Args:
         probabilities: predicted probabilities of class +1, in :math:`[0, 1]`.
         labels: true labels, in {0, 1} or in {-1, +1} (1 is the positive class).
         n_bins: number of bins. Default: 10.
-        ax: axes to draw in; a new 6.5 x 5.2 in figure in the course style if None.
+        ax: axes to draw in; a new 9 x 5.2 in figure in the course style if None.
         label: legend label of the curve. Default: ``"model"``.
         color: colour of the curve. Default: the cross-entropy colour.
         linestyle: line style of the curve, e.g. ``"--"`` to tell two models of one colour
@@ -206,7 +213,7 @@ def plot_reliability(
     confidence, frequency, counts = reliability_bins(p, positive, n_bins)
     ece = _ece(confidence, frequency, counts)
 
-    with styled_axes(ax, (6.5, 5.2)) as ax:
+    with styled_axes(ax, (9.0, 5.2)) as ax:
         bars = None
         if show_counts:
             edges = np.linspace(0.0, 1.0, n_bins + 1)
@@ -229,7 +236,110 @@ def plot_reliability(
         ax.set_ylabel(r"observed frequency of $y = +1$")
         if title is not None:
             ax.set_title(title)
-        legend = ax.legend(loc="upper left")
+        legend = ax.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), borderaxespad=0.0)
     return ReliabilityArtists(ax=ax, curve=curve, diagonal=diagonal, counts=bars, legend=legend,
                               bin_confidence=confidence, bin_frequency=frequency,
                               bin_counts=counts, ece=ece)
+
+
+@dataclass
+class ReliabilityComparison:
+    """What :func:`plot_reliability_comparison` drew.
+
+    Attributes:
+        fig: the figure.
+        ax: the reliability diagram.
+        counts_ax: the panel below it, samples per bin for each model.
+        models: per model (keyed by its label), the :class:`ReliabilityArtists` of its curve
+            (``counts`` holds its bars in ``counts_ax``).
+        legend: the legend, outside the diagram on its right.
+    """
+
+    fig: Figure
+    ax: Axes
+    counts_ax: Axes
+    models: dict[str, ReliabilityArtists]
+    legend: Legend
+
+
+def plot_reliability_comparison(
+    probabilities: Mapping[str, object],
+    labels: object,
+    n_bins: int = 10,
+    *,
+    colors: Mapping[str, str] | None = None,
+    linestyles: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> ReliabilityComparison:
+    r"""Reliability diagrams of several models on one test set, with the samples per bin.
+
+    The top panel is :func:`plot_reliability` for each model, one colour per model, and the
+    diagonal of perfect calibration; the legend (with each model's ECE) sits outside, on the
+    right. The panel below shows how many test samples each model puts in each bin, as bars
+    side by side in the models' colours: a point far from the diagonal matters only if its bin
+    holds many samples, and the ECE weighs it so.
+
+    Args:
+        probabilities: model label -> predicted probabilities of class +1, in :math:`[0, 1]`,
+            in the order the models should be drawn.
+        labels: true labels of the test set, in {0, 1} or in {-1, +1}.
+        n_bins: number of bins. Default: 10.
+        colors: model label -> colour. Default: the course's colours in order (cross-entropy,
+            hinge, dark grey, sky blue).
+        linestyles: model label -> line style (default solid).
+        title: a title stating the point of the figure, or None.
+
+    Shape:
+        - each probabilities entry: :math:`(N)`; labels: :math:`(N)`.
+
+    Returns:
+        :class:`ReliabilityComparison`.
+
+    Examples::
+
+        >>> y = np.array([0, 1, 1, 1])
+        >>> art = plot_reliability_comparison({"a": np.array([0.2, 0.2, 0.8, 0.8]),
+        ...                                    "b": np.array([0.4, 0.4, 0.9, 0.9])}, y, n_bins=2)
+        >>> # a: bins [0, .5] and (.5, 1], 2 samples each: 2/4 * |0.5 - 0.2| + 2/4 * |1 - 0.8|
+        >>> round(art.models["a"].ece, 6), art.models["b"].bin_counts.tolist()
+        (0.25, [2.0, 2.0])
+        >>> plt.close(art.fig)
+    """
+    if not isinstance(probabilities, Mapping) or not probabilities:
+        raise TypeError(
+            f"probabilities must be a non-empty mapping of model label -> probabilities; got "
+            f"{type(probabilities).__name__}: pass e.g. {{'logistic regression': p}}"
+        )
+    n_bins = _check_n_bins(n_bins)
+    default_colors = [COLORS["cross_entropy"], COLORS["hinge"], COLORS["margin"],
+                      COLORS["squared_hinge"]]
+    names = list(probabilities)
+    with course_style():
+        fig, (ax, counts_ax) = plt.subplots(
+            2, 1, figsize=(10.5, 7.6), sharex=True, gridspec_kw={"height_ratios": [3.2, 1.0]})
+    width = 1.0 / n_bins / (len(names) + 1)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    models: dict[str, ReliabilityArtists] = {}
+    for k, name in enumerate(names):
+        color = (colors or {}).get(name, default_colors[k % len(default_colors)])
+        art = plot_reliability(probabilities[name], labels, n_bins, ax=ax, label=name,
+                               color=color, linestyle=(linestyles or {}).get(name, "-"),
+                               show_diagonal=k == 0, show_counts=False)
+        p, _ = _check_inputs(probabilities[name], labels)
+        all_counts = np.bincount(np.searchsorted(edges[1:-1], p, side="left"), minlength=n_bins)
+        with styled_axes(counts_ax, (9.0, 7.6)):
+            art.counts = counts_ax.bar(edges[:-1] + (k + 0.5) * width, all_counts, width=width,
+                                       align="edge", color=color, label=name)
+        models[name] = art
+    with styled_axes(ax, (9.0, 7.6)):
+        ax.set_xlabel("")
+        ax.set_aspect("auto")
+        legend = ax.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), borderaxespad=0.0)
+        counts_ax.set_xlabel("mean predicted probability (bins of width "
+                             f"{1.0 / n_bins:g})")
+        counts_ax.set_ylabel("samples\nper bin")
+        counts_ax.set_xlim(0.0, 1.0)
+        if title is not None:
+            ax.set_title(title)
+    return ReliabilityComparison(fig=fig, ax=ax, counts_ax=counts_ax, models=models,
+                                 legend=legend)

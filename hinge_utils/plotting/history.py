@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 
-from hinge_utils.plotting.style import course_style
+from hinge_utils.plotting.style import COLORS, course_style
 
 __all__ = ["HISTORY_PANELS", "HistoryArtists", "history_columns", "plot_history"]
 
@@ -152,7 +152,9 @@ def plot_history(
             lines are drawn in the course style.
         panels: which columns to plot, from :data:`HISTORY_PANELS`.
         label: legend label of this run (no legend if None).
-        color: line colour of this run (default: the axes' colour cycle).
+        color: line colour of this run. Default: the hinge colour ``COLORS["hinge"]``, not the
+            axes' colour cycle, whose first colour is the class +1 blue; a second run on the
+            same axes names its own colour.
         log_objective: log scale for the objective. Default: False.
         title: a figure title stating the point (on a new figure), or None.
 
@@ -191,7 +193,8 @@ def plot_history(
         if axes is None and title is not None:
             axes_list[0].figure.suptitle(title)
         for ax, name in zip(axes_list, panels, strict=False):
-            (lines[name],) = ax.plot(epochs, columns[name], label=label, color=color,
+            (lines[name],) = ax.plot(epochs, columns[name], label=label,
+                                     color=COLORS["hinge"] if color is None else color,
                                      marker=marker, markersize=4)
             ax.set_ylabel(HISTORY_PANELS[name])
             if name == "objective" and log_objective:
