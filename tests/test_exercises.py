@@ -146,6 +146,7 @@ def true_class_pull_loop(scores, targets):  # count the wrong classes whose term
 def fade_ok(eps):  # solve sigmoid(-m) = eps numerically, without the closed form
     from scipy.optimize import brentq
 
+    eps = float(eps)
     return brentq(lambda m: 1 / (1 + math.exp(m)) - eps, -50, 50, xtol=1e-12)
 
 
@@ -670,7 +671,7 @@ def _lookup_table(checker, reference):
                         for v in {**case.inputs, **case.options}.values()])
             try:
                 table[key] = reference(*case.inputs.values(), **case.options)
-            except (TypeError, RuntimeError):  # the module's other checker takes other inputs
+            except (TypeError, ValueError, RuntimeError):  # the module's other checker takes other inputs
                 continue
 
     def memorised(*args, **kwargs):

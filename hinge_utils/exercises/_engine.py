@@ -38,6 +38,7 @@ __all__ = [
     "report",
     "run_checks",
     "sample_label",
+    "show_figure",
     "with_fresh",
 ]
 
@@ -192,6 +193,25 @@ def random_signs(n: int, *, seed: int) -> Tensor:
 def random_classes(n: int, k: int, *, seed: int) -> Tensor:
     """``n`` class indices in ``[0, k)`` (int64) from a private seed."""
     return torch.randint(0, k, (n,), generator=torch.Generator().manual_seed(seed))
+
+
+def show_figure(fig: Any) -> None:
+    """Show a problem's figure once, in a notebook, and close it; elsewhere leave it open.
+
+    In a notebook the figure is displayed where the problem is posed, whatever pyplot's
+    interactive mode; closing it keeps pyplot from showing it a second time.
+    """
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # no IPython: a script or a test draws into the figure only
+        return
+    if get_ipython() is None:
+        return
+    import matplotlib.pyplot as plt
+
+    display(fig)
+    plt.close(fig)
 
 
 def report(passed: bool, n_checks: int, message: str) -> CheckResult:

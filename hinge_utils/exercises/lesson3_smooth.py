@@ -19,6 +19,7 @@ from ._engine import (
     random_signs,
     report,
     run_checks,
+    show_figure,
 )
 
 __all__ = [
@@ -364,7 +365,7 @@ def gradient_plot_problem() -> Any:
     from .. import zoo
 
     m = torch.linspace(-3, 2, 501, dtype=torch.float64)
-    fig, axes = plt.subplots(1, 4, figsize=(13, 3), sharey=True)
+    fig, axes = plt.subplots(1, 4, figsize=(13, 3), sharey=True, layout="constrained")
     for ax, (panel, name) in zip(axes, _PANELS.items(), strict=True):
         slope = getattr(zoo, f"{name}_derivative")(m)
         ax.plot(m.numpy(), slope.numpy(), color="black", lw=2)
@@ -375,8 +376,8 @@ def gradient_plot_problem() -> Any:
         ax.set_ylim(-6.5, 0.5)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("dL/dm")
-    fig.tight_layout()
     print(f"Which loss has this slope dL/dm? Choose among: {', '.join(SLOPE_SHAPES)}")  # noqa: T201
+    show_figure(fig)
     return fig
 
 

@@ -9,7 +9,17 @@ import torch
 
 from ..functional import hinge_subgradient
 from ..margins import margin_violators
-from ._engine import Case, CheckResult, Fresh, Mistake, randn, random_signs, report, run_checks
+from ._engine import (
+    Case,
+    CheckResult,
+    Fresh,
+    Mistake,
+    randn,
+    random_signs,
+    report,
+    run_checks,
+    show_figure,
+)
 
 __all__ = [
     "check_hinge_gradient",
@@ -298,7 +308,7 @@ def support_vector_problem() -> tuple[torch.Tensor, torch.Tensor]:
     import matplotlib.pyplot as plt
 
     lines = []
-    fig, ax = plt.subplots(figsize=(4.5, 3.6))
+    fig, ax = plt.subplots(figsize=(4.5, 3.6), layout="constrained")
     for i, ((a, b), label) in enumerate(zip(_SV_X, _SV_Y, strict=True)):
         lines.append(f"point {i}: x = ({a:4.1f}, {b:4.1f}), label y = {label:+d}")
         marker, color = ("o", "tab:blue") if label > 0 else ("s", "tab:red")
@@ -309,8 +319,8 @@ def support_vector_problem() -> tuple[torch.Tensor, torch.Tensor]:
     ax.set_aspect("equal")
     ax.grid(alpha=0.3)
     ax.set_title("circles y = +1, squares y = -1")
-    fig.tight_layout()
     print("\n".join(lines))  # noqa: T201 - the exercise is shown to the student
+    show_figure(fig)
     return _t(_SV_X), _t(_SV_Y)
 
 
