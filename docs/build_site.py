@@ -15,7 +15,17 @@ Layout of the output::
     NN_name.html                one page per notebook, with prev/next navigation
     NN_name_files/*.png         its figures
     notebooks/NN_name.ipynb     the notebook itself, for the download link
-    _static/                    CSS, MathJax, require.js, the widget renderer
+    api/hinge_utils*.html       the API reference, from the docstrings (docs/api_reference.py)
+    search.html                 search over the lessons and the API (docs/search.py)
+    _static/                    CSS, MathJax, require.js, the widget renderer, lunr, the index
+
+Every page has the same header: a skip link, the site's navigation (lessons, API reference) and
+a search form. Accessibility (WCAG 2.1 AA, checked by axe-core in ``tests/test_accessibility.py``)
+is made here and in the templates: figures carry what they show as alt text
+(``docs/alt_text.py``), inline text colours of the outputs are darkened to 4.5:1
+(``docs/contrast.py``), code colours come from ``_static/contrast.css``, and
+``_static/site.js`` names the widget snapshots' sliders and figures once the renderer has drawn
+them.
 """
 
 from __future__ import annotations
@@ -25,23 +35,27 @@ import sys
 from pathlib import Path
 
 import nbformat
+from api_reference import API_HOME, api_anchors, build_api, link_first_uses
 from lessons import Lesson
 from nbconvert import HTMLExporter
 from pages import (
     DOCS,
     TEMPLATES,
+    accessible_outputs,
     inline_markdown,
     render_page,
     rewrite_lesson_links,
     run_build,
     start_build,
 )
+from search import write_search_index
 from traitlets.config import Config
 from vendor import asset_urls, copy_assets
 
 SITE_TITLE = "Hinge loss, taught"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"  # also in pages.py
+STATIC_FILES = ("site.css", "contrast.css", "api.css", "site.js", "search.js")
 
 
 def lesson_exporter() -> HTMLExporter:
@@ -49,6 +63,7 @@ def lesson_exporter() -> HTMLExporter:
     config = Config()
     config.HTMLExporter.template_name = "lesson_page"
     config.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
+    config.HTMLExporter.extra_template_paths = [str(TEMPLATES)]  # shared/site_header.html.j2
     config.HTMLExporter.embed_images = True  # images of markdown cells, not output figures
     config.ExtractOutputPreprocessor.enabled = True
     config.ExtractOutputPreprocessor.extract_output_types = {"image/png", "image/jpeg"}
@@ -98,6 +113,7 @@ def render_lesson(
     lesson = lessons[index]
     notebook = nbformat.read(lesson.path, as_version=4)
     notebook.metadata["title"] = f"{lesson.title} | {SITE_TITLE}"
+    accessible_outputs(notebook, lesson.title)
     download = f"notebooks/{lesson.path.name}"
     resources = {
         "metadata": {"name": lesson.stem, "path": str(lesson.path.parent)},
@@ -105,6 +121,8 @@ def render_lesson(
         "unique_key": lesson.stem,
         "site": {
             "title": SITE_TITLE,
+            "root": "",
+            "api": API_HOME,
             "home": "index.html",
             "static": "_static",
             "position": index + 1,
@@ -143,8 +161,9 @@ def write_landing_page(lessons: list[Lesson], out: Path) -> Path:
         for lesson in lessons
     ]
     landing = out / "index.html"
+    site = {"title": SITE_TITLE, "root": "", "api": API_HOME, "current": "lessons"}
     render_page("landing.html.j2", landing, title=SITE_TITLE, lessons=cards, static="_static",
-                mathjax_url=asset_urls()["mathjax_url"])
+                mathjax_url=asset_urls()["mathjax_url"], site=site)
     landing.write_text(
         rewrite_lesson_links(landing.read_text(encoding="utf-8"), stems, ".html"),
         encoding="utf-8",
@@ -160,12 +179,21 @@ def build_site(notebooks_dir: Path, out: Path) -> list[Path]:
     """
     lessons = start_build(notebooks_dir, out)
     static = out / "_static"
-    copy_assets(static)
+    copy_assets(static, search=True)
     exporter = lesson_exporter()
     (static / "jupyterlab.css").write_text(_lab_stylesheet(exporter), encoding="utf-8")
-    shutil.copyfile(DOCS / "static" / "site.css", static / "site.css")
+    for name in STATIC_FILES:
+        shutil.copyfile(DOCS / "static" / name, static / name)
     pages = [render_lesson(exporter, lessons, index, out) for index in range(len(lessons))]
     write_landing_page(lessons, out)
+    build_api(out, title=SITE_TITLE)
+    anchors = api_anchors()
+    for page in pages:
+        linked, _ = link_first_uses(page.read_text(encoding="utf-8"), anchors)
+        page.write_text(linked, encoding="utf-8")
+    render_page("search.html.j2", out / "search.html", static="_static",
+                site={"title": SITE_TITLE, "root": "", "api": API_HOME, "current": "search"})
+    write_search_index(out, pages)
     return pages
 
 

@@ -28,6 +28,7 @@ from nbconvert import SlidesExporter
 from pages import (
     DOCS,
     TEMPLATES,
+    accessible_outputs,
     inline_markdown,
     render_page,
     rewrite_lesson_links,
@@ -66,6 +67,7 @@ def render_deck(exporter: SlidesExporter, lesson: Lesson, stems: set[str], out: 
     """Write one lesson's deck; return its path."""
     notebook = nbformat.read(lesson.path, as_version=4)
     notebook.metadata["title"] = lesson.title
+    accessible_outputs(notebook, lesson.title)
     resources = {
         "metadata": {"name": lesson.stem, "path": str(lesson.path.parent)},
         "deck": {"static": "_static"},
@@ -85,8 +87,8 @@ def build_slides(notebooks_dir: Path, out: Path) -> list[Path]:
     lessons = start_build(notebooks_dir, out)
     static = out / "_static"
     copy_assets(static, slides=True)
-    for stylesheet in ("deck.css", "site.css"):
-        shutil.copyfile(DOCS / "static" / stylesheet, static / stylesheet)
+    for name in ("deck.css", "site.css", "contrast.css", "site.js"):
+        shutil.copyfile(DOCS / "static" / name, static / name)
     exporter = deck_exporter()
     stems = {lesson.stem for lesson in lessons}
     decks = [render_deck(exporter, lesson, stems, out) for lesson in lessons]

@@ -14,7 +14,10 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from alt_text import describe_figures
+from contrast import readable_inline_colours
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from lessons import Lesson, find_lessons
 from markupsafe import Markup
@@ -24,6 +27,7 @@ DOCS = Path(__file__).resolve().parent
 REPO = DOCS.parent
 TEMPLATES = DOCS / "templates"
 MARKER = ".built-from-notebooks"  # marks a folder these scripts may empty
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 # href="02_binary_hinge.ipynb" or href="02_binary_hinge.ipynb#Section", relative and in the same
 # folder: a link from one lesson to another, as written in the notebooks.
@@ -92,10 +96,34 @@ def inline_markdown(text: str) -> Markup:
     return Markup(html)
 
 
+def accessible_outputs(notebook: Any, title: str) -> None:
+    """Prepare the in-memory notebook for an accessible page (the committed file is untouched).
+
+    Every figure gets its alt text (``alt_text.describe_figures``); inline text colours of HTML
+    outputs and of the widget snapshots' HTML readouts are darkened to 4.5:1 (``contrast``).
+    The snapshots' sliders and figures are named in the browser, once drawn (``_static/site.js``):
+    the widget renderer fails on an image widget whose saved state carries a tooltip.
+    """
+    describe_figures(notebook, title)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if isinstance(data.get("text/html"), str):
+                data["text/html"] = readable_inline_colours(data["text/html"])
+    state = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    for model in state.values():
+        attributes = model.get("state", {})
+        if model.get("model_name") == "HTMLModel" and isinstance(attributes.get("value"), str):
+            attributes["value"] = readable_inline_colours(attributes["value"])
+
+
 def render_page(template: str, out_file: Path, **context: object) -> None:
-    """Render one of ``docs/templates/pages/*.html.j2`` (plain Jinja, autoescaped) to a file."""
+    """Render one of ``docs/templates/pages/*.html.j2`` (plain Jinja, autoescaped) to a file.
+
+    The pages can include ``shared/*.html.j2`` (the site's header).
+    """
     environment = Environment(
-        loader=FileSystemLoader(TEMPLATES / "pages"),
+        loader=FileSystemLoader([TEMPLATES / "pages", TEMPLATES]),
         autoescape=select_autoescape(["html", "j2"]),
         keep_trailing_newline=True,
     )

@@ -64,6 +64,12 @@ SHARED = {
     "mathjax": ("mathjax", MATHJAX_FILES),
     "html-manager": ("@jupyter-widgets/html-manager/dist", WIDGET_FILES),
 }
+# The site's search (docs/search.py): lunr builds the index in the browser.
+SEARCH_ONLY = {
+    "lunr": ("lunr", ["lunr.min.js"]),
+}
+# Top-level scripts: copied into _static itself, not into a folder of their own.
+TOP_LEVEL = {"require.js", "lunr"}
 SLIDES_ONLY = {
     "reveal.js": ("reveal.js", REVEAL_FILES),
     "jquery": ("jquery/dist", ["jquery.min.js"]),
@@ -167,12 +173,13 @@ def patch_widget_font_path(embed_script: Path) -> int:
     return count
 
 
-def copy_assets(static_dir: Path, *, slides: bool = False) -> int:
+def copy_assets(static_dir: Path, *, slides: bool = False, search: bool = False) -> int:
     """Copy the browser assets a page loads into ``static_dir``.
 
     Args:
         static_dir: the output's ``_static`` folder (created if missing).
         slides: also copy reveal.js and jQuery.
+        search: also copy lunr (the site's search page).
 
     Returns:
         The number of files copied.
@@ -181,10 +188,12 @@ def copy_assets(static_dir: Path, *, slides: bool = False) -> int:
     groups = dict(SHARED)
     if slides:
         groups.update(SLIDES_ONLY)
+    if search:
+        groups.update(SEARCH_ONLY)
     copied = 0
     for name, (package_dir, patterns) in groups.items():
         source = node_modules / package_dir
-        if name == "require.js":
+        if name in TOP_LEVEL:
             copied += _copy_matching(source, patterns, static_dir)
         else:
             copied += _copy_matching(source, patterns, static_dir / name)
