@@ -75,7 +75,8 @@ test-numerics: $(STAMP)
 # Re-execute the lessons in place, top to bottom in fresh kernels, without timing metadata.
 execute: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.record_timing=False notebooks/[0-9][0-9]_*.ipynb
+		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.coalesce_streams=True \
+		notebooks/[0-9][0-9]_*.ipynb
 
 # Fetch the browser assets pinned by docs/package-lock.json (npm ci, once; a stamp skips it after).
 # The build scripts do this themselves; run it alone to fetch before going offline.
