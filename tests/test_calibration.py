@@ -295,7 +295,8 @@ def test_platt_scaling_bad_input():
         platt_scaling(torch.tensor([0.0, math.nan, 1.0]), y)
     with pytest.raises(ValueError, match=r"shape \(3,\), one label per score"):
         platt_scaling(torch.zeros(3), y[:2])
-    with pytest.raises(ValueError, match="lam must be finite and > 0; got -0.1: pass e.g. lam=1e-4"):
+    message = "lam must be finite and > 0; got -0.1: pass e.g. lam=1e-4"
+    with pytest.raises(ValueError, match=message):
         platt_scaling(torch.tensor([0.0, 0.5, 1.0]), y, lam=-0.1)
     with pytest.raises(ValueError, match=r"n must be an int >= 2"):
         interleaved_folds(1)

@@ -671,8 +671,8 @@ def _lookup_table(checker, reference):
                         for v in {**case.inputs, **case.options}.values()])
             try:
                 table[key] = reference(*case.inputs.values(), **case.options)
-            except (TypeError, ValueError, RuntimeError):  # the module's other checker takes other inputs
-                continue
+            except (TypeError, ValueError, RuntimeError):
+                continue  # the module's other checker takes other inputs
 
     def memorised(*args, **kwargs):
         values = (*args, *kwargs.values())
