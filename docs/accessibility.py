@@ -129,29 +129,46 @@ def site_pages(folder: Path) -> list[str]:
     return pages
 
 
-def audit_folder(browser: Any, folder: Path, *, print_decks: bool = True,
+def deck_views(folder: Path) -> list[str]:
+    """What to audit in a folder of decks: the index, every deck in its print layout (all its
+    slides), and the first deck as presented (its title slide, with reveal.js's controls).
+
+    >>> deck_views(Path("/nonexistent"))
+    []
+    """
+    decks = sorted(path.name for path in folder.glob("*.slides.html"))
+    if not decks:
+        return []
+    return ["index.html", decks[0], *(f"{deck}?print-pdf" for deck in decks)]
+
+
+def audit_folder(browser: Any, folder: Path, pages: list[str] | None = None, *,
                  progress: Any = None) -> dict[str, list[dict[str, Any]]]:
-    """Audit every page of a built folder; decks (``*.slides.html``) also in their print layout.
+    """Audit pages of a built folder, served on 127.0.0.1, in one browser context.
 
     Args:
+        pages: paths relative to ``folder``, a deck's print layout as
+            ``"NN_name.slides.html?print-pdf"``; default: :func:`site_pages` and, for each deck,
+            its print layout too.
         progress: called with each page's name before it is audited (e.g. ``print``).
 
     Returns:
-        ``{page: violations}``, a deck's print layout as ``"NN_name.slides.html?print-pdf"``.
+        ``{page: violations}``.
     """
+    if pages is None:
+        pages = site_pages(folder)
+        pages += [f"{name}?print-pdf" for name in pages if name.endswith(".slides.html")]
     axe = axe_source()
     results: dict[str, list[dict[str, Any]]] = {}
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
         with serve_folder(folder) as base:
-            for name in site_pages(folder):
+            for name in pages:
                 if progress is not None:
                     progress(name)
-                results[name] = audit(page, f"{base}/{name}", axe)
-                if print_decks and name.endswith(".slides.html"):
-                    results[f"{name}?print-pdf"] = audit(page, f"{base}/{name}?print-pdf", axe,
-                                                         PRINT_LAYOUT_DISABLED)
+                disabled = PRINT_LAYOUT_DISABLED if name.endswith("?print-pdf") else ()
+                results[name] = audit(page, f"{base}/{name}", axe, disabled)
     finally:
         context.close()
     return results

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import inspect
 import re
 import warnings
 from pathlib import Path
@@ -108,17 +109,24 @@ def build_api(site: Path, *, title: str) -> list[Path]:
 
 
 HEADERLINK = re.compile(r'<a class="headerlink" href="#(?P<name>[^"]+)"></a>')
+LOCAL_LINK = re.compile(r'<a href="#(?P<name>[^"]+)">(?P<text>.*?)</a>', re.DOTALL)
+ID = re.compile(r'(?<![-\w])id="([^"]+)"')
 
 
 def accessible_api_page(page: str) -> str:
-    """A pdoc page with the site's page class, the skip link's target, and named permalinks.
+    """A pdoc page with the site's page class, the skip link's target, named permalinks, and no
+    link to an anchor the page lacks (pdoc links ``Class.attribute`` in prose even where the
+    attribute has no entry of its own: the name stays, as text).
 
-    >>> accessible_api_page('<body><main class="pdoc"><a class="headerlink" href="#f"></a>')
-    '<body class="api-page"><main class="pdoc" id="content" tabindex="-1"><a class="headerlink" \
-href="#f" aria-label="Link to f"></a>'
-    """
+    >>> print(accessible_api_page('<body><main class="pdoc"><a class="headerlink" href="#f"></a>'
+    ...                           '<a href="#f">f</a> <a href="#g.x">g.x</a><b id="f"></b>'))
+    <body class="api-page"><main class="pdoc" id="content" tabindex="-1"><a class="headerlink" href="#f" aria-label="Link to f"></a><a href="#f">f</a> g.x<b id="f"></b>
+    """  # noqa: E501
     page = page.replace("<body>", '<body class="api-page">', 1)
     page = page.replace('<main class="pdoc">', '<main class="pdoc" id="content" tabindex="-1">', 1)
+    ids = set(ID.findall(page))
+    page = LOCAL_LINK.sub(
+        lambda m: m.group(0) if m.group("name") in ids else m.group("text"), page)
     return HEADERLINK.sub(
         lambda m: f'<a class="headerlink" href="#{m.group("name")}" '
                   f'aria-label="Link to {m.group("name")}"></a>',
@@ -137,8 +145,21 @@ def api_anchors(modules: list[str] | None = None) -> dict[str, str]:
     for module, names in public_names(modules).items():
         dotted = ALIAS + module.removeprefix(PACKAGE)
         for name in names:
-            anchors.setdefault(f"{dotted}.{name}", f"{page_of(module)}#{name}")
+            anchors.setdefault(f"{dotted}.{name}", entry_of(module, name))
     return anchors
+
+
+def entry_of(module: str, name: str) -> str:
+    """Where a public name is documented: its anchor on its module's page, or, for a submodule
+    that the module exports (``hinge_utils.zoo``), the submodule's own page.
+
+    >>> entry_of("hinge_utils", "zoo"), entry_of("hinge_utils", "hinge_loss")
+    ('api/hinge_utils/zoo.html', 'api/hinge_utils.html#hinge_loss')
+    """
+    value = getattr(importlib.import_module(module), name, None)
+    if inspect.ismodule(value) and value.__name__ == f"{module}.{name}":
+        return page_of(value.__name__)
+    return f"{page_of(module)}#{name}"
 
 
 # hu.name or hu.sub.name as pygments highlights it: name spans joined by "." operator spans.

@@ -62,6 +62,16 @@ def run_build_script(script: str, out: Path) -> Path:
     return out
 
 
+_BUILDS: dict[str, Path] = {}
+
+
+def build_once(script: str, tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """One build per session of ``docs/<script>``, shared by every test module that needs it."""
+    if script not in _BUILDS:
+        _BUILDS[script] = run_build_script(script, tmp_path_factory.mktemp(name) / name)
+    return _BUILDS[script]
+
+
 def file_stems(paths: list[Path]) -> list[str]:
     """Test ids: ``01_the_margin`` for ``notebooks/01_the_margin.ipynb``."""
     return [path.stem for path in paths]
@@ -174,7 +184,7 @@ def remote_css_files(static: Path) -> list[str]:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return run_build_script("build_site.py", tmp_path_factory.mktemp("docs") / "site")
+    return build_once("build_site.py", tmp_path_factory, "site")
 
 
 @pytest.fixture(params=NOTEBOOKS, ids=file_stems(NOTEBOOKS))
@@ -186,14 +196,15 @@ def lesson(request: pytest.FixtureRequest, site: Path) -> tuple[Path, Page]:
 
 
 def test_one_page_per_notebook(site: Path) -> None:
-    pages = {path.name for path in site.glob("*.html")} - {"index.html"}
+    pages = {path.name for path in site.glob("*.html")} - {"index.html", "search.html"}
     assert pages == {f"{notebook.stem}.html" for notebook in NOTEBOOKS}
 
 
 def test_landing_page_links_every_lesson_in_reading_order(site: Path) -> None:
     landing = Page(site / "index.html")
     lesson_links = [url for tag, _, url in landing.refs if tag == "a" and url.endswith(".html")]
-    first_seen = list(dict.fromkeys(url for url in lesson_links if url != "index.html"))
+    first_seen = list(dict.fromkeys(
+        url for url in lesson_links if url != "index.html" and not url.startswith("api/")))
     assert first_seen == [f"{notebook.stem}.html" for notebook in NOTEBOOKS]
 
 
@@ -238,14 +249,29 @@ def test_no_traceback_or_error_output(lesson: tuple[Path, Page]) -> None:
     assert "Traceback (most recent call last)" not in page.text
 
 
-@pytest.mark.parametrize("name", ["index.html", *[f"{nb.stem}.html" for nb in NOTEBOOKS]])
+SITE_PAGES = ["index.html", "search.html", *[f"{nb.stem}.html" for nb in NOTEBOOKS]]
+
+
+@pytest.mark.parametrize("name", SITE_PAGES)
 def test_internal_links_resolve(site: Path, name: str) -> None:
     assert broken_references(Page(site / name)) == []
 
 
-@pytest.mark.parametrize("name", ["index.html", *[f"{nb.stem}.html" for nb in NOTEBOOKS]])
+def test_api_reference_links_resolve(site: Path) -> None:
+    pages = sorted((site / "api").rglob("*.html"))
+    assert pages, "no API reference in api/"
+    problems = {page.name: broken_references(Page(page)) for page in pages}
+    assert not any(problems.values()), problems
+
+
+@pytest.mark.parametrize("name", SITE_PAGES)
 def test_no_remote_scripts_styles_or_fonts(site: Path, name: str) -> None:
     assert remote_assets(Page(site / name)) == []
+
+
+def test_api_reference_loads_nothing_from_the_network(site: Path) -> None:
+    problems = {page.name: remote_assets(Page(page)) for page in (site / "api").rglob("*.html")}
+    assert not any(problems.values()), problems
 
 
 def test_no_stylesheet_fetches_from_another_host(site: Path) -> None:
@@ -311,3 +337,108 @@ def test_widgets_come_with_their_saved_state_and_a_local_renderer(
     assert renderer and is_local(renderer.group(1)), "widget renderer is not served locally"
     assert (page.path.parent / renderer.group(1)).is_file()
     assert "make lab" in page.text, "no note on how to run the widgets live"
+
+
+# --- Issue 14: figures that say what they show, the API reference, search, navigation ----------
+
+sys.path.insert(0, str(ROOT / "docs"))
+from alt_text import is_generic  # noqa: E402  (docs/ is not a package)
+
+
+def test_every_figure_has_an_alt_text_that_is_not_generic(site: Path) -> None:
+    """No <img> of a lesson page without alt text, or with "png", "Figure", "output", ... ."""
+    bad = {}
+    for notebook in NOTEBOOKS:
+        page = Page(site / f"{notebook.stem}.html")
+        for tag, attributes in page.tags:
+            if tag == "img" and is_generic(attributes.get("alt")):
+                bad.setdefault(notebook.stem, []).append((attributes.get("src", "")[:60],
+                                                          attributes.get("alt")))
+    assert not bad, bad
+
+
+def test_alt_text_comes_from_the_output_metadata_first(tmp_path: Path) -> None:
+    """The key the plotting helpers write, outputs[i].metadata["image/png"]["alt"], wins over
+    the text derived from the cell; the cell's own "alt" metadata wins over both."""
+    from alt_text import describe_figures
+
+    notebook = nbformat.v4.new_notebook()
+    figure = {"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo=",
+                                                      "text/plain": "<Figure size 640x480>"},
+              "metadata": {"image/png": {"alt": "Hinge loss against the margin m"}}}
+    plain = {"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo="},
+             "metadata": {}}
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("The loss zoo on one axis. More words."),
+        nbformat.v4.new_code_cell("hu.plotting.plot_losses()", outputs=[figure, plain]),
+        nbformat.v4.new_code_cell("plt.show()", outputs=[dict(plain)],
+                                  metadata={"alt": "Scatter of the two classes"}),
+    ]
+    notebook = nbformat.from_dict(notebook)
+    assert describe_figures(notebook, "Lesson 0") == 3
+    alts = [o.metadata["image/png"]["alt"] for c in notebook.cells[1:] for o in c.outputs]
+    assert alts == [
+        "Hinge loss against the margin m",
+        "The loss zoo on one axis. (Figure 2 of 2; drawn by plot_losses.)",
+        "Scatter of the two classes",
+    ]
+
+
+def _public_names() -> dict[str, list[str]]:
+    from api_reference import documented_modules, public_names
+
+    return public_names(documented_modules())
+
+
+def test_every_public_name_has_an_entry_in_the_api_reference(site: Path) -> None:
+    """Each name of hinge_utils.__all__ and of each subpackage's __all__: an anchor on its
+    module's page, or, for an exported submodule, a page of its own."""
+    from api_reference import entry_of, page_of
+
+    ids = {path: Page(path).ids for path in (site / "api").rglob("*.html")}
+    missing = {}
+    for module, names in _public_names().items():
+        assert (site / page_of(module)).is_file(), f"no API page {page_of(module)} for {module}"
+        for name in names:
+            page, _, anchor = entry_of(module, name).partition("#")
+            if site / page not in ids or (anchor and anchor not in ids[site / page]):
+                missing.setdefault(module, []).append(name)
+    assert not missing, f"public names without an entry in the API reference: {missing}"
+
+
+def test_api_reference_typesets_maths_with_the_local_mathjax(site: Path) -> None:
+    page = Page(site / "api" / "hinge_utils.html")
+    scripts = [a["src"] for tag, a in page.tags if tag == "script" and "src" in a]
+    mathjax = [src for src in scripts if "MathJax.js" in src]
+    assert mathjax and all(is_local(src) for src in mathjax), scripts
+    assert (page.path.parent / urlsplit(mathjax[0]).path).is_file()
+    assert "\\(" in page.text or "$" in page.text, "no maths left for MathJax in the reference"
+
+
+def test_landing_page_and_every_lesson_link_the_api_reference_and_search(site: Path) -> None:
+    for name in ["index.html", *[f"{nb.stem}.html" for nb in NOTEBOOKS]]:
+        page = Page(site / name)
+        links = [a.get("href", "") for tag, a in page.tags if tag == "a"]
+        assert "api/hinge_utils.html" in links, f"{name} does not link the API reference"
+        forms = [a.get("action") for tag, a in page.tags if tag == "form"]
+        assert "search.html" in forms, f"{name} has no search form"
+
+
+def test_lessons_link_the_first_use_of_a_public_name_to_its_entry(site: Path) -> None:
+    """Lesson 1 uses hu.functional_margin; its page links it, once, to the reference."""
+    lesson = next((nb for nb in NOTEBOOKS if "hu.functional_margin" in nb.read_text()), None)
+    if lesson is None:
+        pytest.skip("no lesson uses hu.functional_margin")
+    page = Page(site / f"{lesson.stem}.html")
+    links = [url for tag, _, url in page.refs if tag == "a"]
+    assert links.count("api/hinge_utils.html#functional_margin") == 1, links
+
+
+def test_search_index_holds_every_lesson_and_the_api(site: Path) -> None:
+    import json
+
+    code = (site / "_static" / "search-index.js").read_text(encoding="utf-8")
+    documents = json.loads(code[code.index("["): code.rindex("]") + 1])
+    pages = {doc["url"].split("#")[0] for doc in documents}
+    assert {f"{nb.stem}.html" for nb in NOTEBOOKS} <= pages
+    assert "api/hinge_utils.html" in pages

@@ -16,11 +16,11 @@ from test_docs import (
     NOTEBOOKS,
     Page,
     broken_references,
+    build_once,
     file_stems,
     needs_notebooks_and_npm,
     remote_assets,
     remote_css_files,
-    run_build_script,
 )
 
 LESSONS = [path for path in NOTEBOOKS if re.match(r"\d\d_", path.name)]
@@ -33,7 +33,7 @@ pytestmark = needs_notebooks_and_npm("the decks' reveal.js, jQuery, require.js a
 
 @pytest.fixture(scope="session")
 def decks(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return run_build_script("build_slides.py", tmp_path_factory.mktemp("slides") / "slides")
+    return build_once("build_slides.py", tmp_path_factory, "slides")
 
 
 def _deck(decks: Path, notebook: Path) -> Path:
@@ -107,3 +107,15 @@ def test_index_lists_every_deck_in_order(decks: Path) -> None:
     links = [url for tag, _, url in index.refs if tag == "a" and url.endswith(".slides.html")]
     assert list(dict.fromkeys(links)) == [f"{notebook.stem}.slides.html" for notebook in NOTEBOOKS]
     assert broken_references(index) == [] and remote_assets(index) == []
+
+
+def test_every_figure_in_a_deck_has_an_alt_text_that_is_not_generic(decks: Path) -> None:
+    from alt_text import is_generic  # docs/ is on sys.path (tests/test_docs.py)
+
+    bad = {
+        notebook.stem: alts
+        for notebook in NOTEBOOKS
+        if (alts := [a.get("alt") for tag, a in Page(_deck(decks, notebook)).tags
+                     if tag == "img" and is_generic(a.get("alt"))])
+    }
+    assert not bad, bad
