@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # JupyterLab refuses to run as root without --allow-root; add it only for root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-numerics lint typecheck unit notebooks execute bench venv lock clean docs slides docs-assets explore student
+.PHONY: lab test test-numerics lint typecheck unit notebooks execute bench venv lock clean docs slides docs-assets audit-docs explore student
 
 venv: $(STAMP)
 
@@ -83,13 +83,19 @@ execute: $(STAMP)
 docs-assets: $(STAMP)
 	$(BIN)/python docs/vendor.py
 
-# The committed, executed notebooks as a static site in build/site (nothing re-executes).
+# The committed, executed notebooks as a static site in build/site (nothing re-executes), with the
+# API reference (pdoc, from the docstrings) and an offline search page.
 docs: $(STAMP)
 	$(BIN)/python docs/build_site.py --out build/site
 
 # One reveal.js deck per lesson in build/slides; the folder runs with no network.
 slides: $(STAMP)
 	$(BIN)/python docs/build_slides.py --out build/slides
+
+# axe-core in Chromium on every page of build/site and every deck of build/slides: a table of
+# violations per page; fails on a serious or critical one (tests/test_accessibility.py does the same).
+audit-docs: docs slides
+	$(BIN)/python docs/accessibility.py build/site build/slides
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_losses.py
