@@ -23,7 +23,7 @@ import contextlib
 import sys
 from typing import Any
 
-__all__ = ["ALT_KEY", "describe", "description", "register"]
+__all__ = ["ALT_KEY", "describe", "describe_panel", "description", "register"]
 
 ALT_KEY = "alt"
 _ATTRIBUTE = "_hinge_utils_description"
@@ -44,9 +44,26 @@ def describe(fig: Any, text: str) -> Any:
     return fig
 
 
+def describe_panel(ax: Any, text: str) -> Any:
+    """Attach ``text``, what one axes shows, to ``ax`` (the plotting helpers call this for the
+    panel they draw); :func:`description` joins the panels of a figure. Returns ``ax``.
+
+    >>> import matplotlib.figure
+    >>> left, right = matplotlib.figure.Figure().subplots(1, 2)
+    >>> _ = describe_panel(left, "The hinge loss"); _ = describe_panel(right, "Its slope")
+    >>> description(left.figure)
+    '2 panels: The hinge loss; Its slope'
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"a panel description must be a non-empty string; got {text!r}")
+    setattr(ax, _ATTRIBUTE, " ".join(text.split()))
+    return ax
+
+
 def description(fig: Any) -> str | None:
-    """The description attached by :func:`describe`, else one made from the figure's suptitle,
-    axes titles and axis labels, else ``None``.
+    """The description attached by :func:`describe`, else one made from the figure's suptitle
+    and, per axes, the description a helper attached (:func:`describe_panel`) or its title and
+    axis labels; else ``None``.
 
     >>> import matplotlib.figure
     >>> fig = matplotlib.figure.Figure()
@@ -66,6 +83,10 @@ def description(fig: Any) -> str | None:
         parts.append(suptitle.get_text().strip())
     panels = []
     for ax in getattr(fig, "axes", []):
+        described = getattr(ax, _ATTRIBUTE, None)
+        if isinstance(described, str) and described:
+            panels.append(described)
+            continue
         title = ax.get_title().strip()
         axes = [f"{name}: {label}" for name, label in
                 (("x", ax.get_xlabel().strip()), ("y", ax.get_ylabel().strip())) if label]

@@ -6,6 +6,8 @@ import random
 
 import torch
 
+from hinge_utils import figure_description
+
 __all__ = ["setup"]
 
 
@@ -16,6 +18,10 @@ def setup(seed: int = 0, threads: int = 1) -> torch.Generator:
     ``random``, NumPy's legacy global generator), and one intra-op thread, so that a reduction
     is summed in the same order on every run of the same machine (with 1 or 2 threads a sum
     over 1e7 float32 numbers can differ in the 4th decimal).
+
+    In IPython it also makes every figure's PNG output record what the figure shows (the
+    description its plotting helper attached), which the docs site uses as alt text
+    (:func:`hinge_utils.figure_description.register`).
 
     What it cannot promise: the same last bits on every machine. Another CPU runs other kernels
     (torch's AVX2 or AVX-512 code, MKL's code paths, even the memory alignment of a tensor)
@@ -44,6 +50,8 @@ def setup(seed: int = 0, threads: int = 1) -> torch.Generator:
     if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
         raise ValueError(f"threads must be a positive int; got {threads!r}: use threads=1")
     torch.set_num_threads(threads)
+    # In a notebook: every figure's PNG output records what it shows, for the docs' alt text.
+    figure_description.register()
     random.seed(seed)
     try:
         import numpy as np

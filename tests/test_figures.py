@@ -29,7 +29,9 @@ from matplotlib.collections import PathCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 import hinge_utils.plotting as hp  # noqa: E402
+from hinge_utils.figure_description import description  # noqa: E402
 from hinge_utils.losses import BINARY, MULTICLASS  # noqa: E402
+from hinge_utils.margins import MARGIN_ATOL, MARGIN_RTOL  # noqa: E402
 from hinge_utils.plotting import LOSS_STYLES  # noqa: E402
 
 TOLERANCE_PX = 1.0  # a text may touch the figure's edge, not cross it
@@ -278,3 +280,38 @@ def test_a_cut_title_and_label_are_found():
         assert any(f.startswith("y label") for f in found)
     finally:
         plt.close(fig)
+
+
+GENERIC = {"", "figure", "image", "png", "output", "plot"}
+
+
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_every_helper_says_what_its_figure_shows(name):
+    # The description the docs site uses as the figure's alt text: present, specific.
+    fig = FIGURES[name]()
+    try:
+        text = description(fig)
+        assert text is not None and text.strip().lower() not in GENERIC, text
+        assert len(text.split()) >= 6, text
+    finally:
+        plt.close(fig)
+
+
+def test_the_boundary_description_counts_as_the_library_does():
+    # Counted independently: margins y f(x) against the library's one tolerance.
+    from hinge_utils.plotting import plot_decision_boundary
+
+    X, y = _blobs()
+    weight, bias = np.array([1.0, 0.5]), -0.25
+    art = plot_decision_boundary(weight, bias, X, y)
+    try:
+        margins = y * (X @ weight + bias)
+        tol = MARGIN_ATOL + MARGIN_RTOL * 1.0
+        support = int((margins <= 1 + tol).sum())
+        violators = int((margins < 1 - tol).sum())
+        text = description(art.ax.figure)
+        assert f"{support} support vectors ringed" in text, text
+        assert f"{violators} margin violators crossed" in text, text
+        assert "w = (1.00, 0.50), b = -0.25" in text, text
+    finally:
+        plt.close(art.ax.figure)

@@ -21,6 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 from matplotlib.text import Annotation, Text
 
+from hinge_utils.figure_description import describe_panel
 from hinge_utils.margins import margin_violators, support_vectors
 from hinge_utils.plotting._data import binary_labels, points_2d, scalar, weight_2d
 from hinge_utils.plotting._geometry import band_in_box, line_in_box, padded_limits
@@ -246,7 +247,27 @@ def update_decision_boundary(
     else:
         art.message.set_text("")
     art.message.set_visible(bool(art.message.get_text()))
+    describe_panel(art.ax, _boundary_description(art, w, b, violators, support))
     return art
+
+
+def _boundary_description(
+    art: DecisionBoundaryArtists, w: np.ndarray, b: float, violators: np.ndarray,
+    support: np.ndarray,
+) -> str:
+    """What the panel shows, in words (its alt text on the docs site)."""
+    n_pos, n_neg = int((art.y == 1).sum()), int((art.y == -1).sum())
+    text = (f"{n_pos} points of class +1 (circles) and {n_neg} of class -1 (squares) in the "
+            f"plane, with the linear classifier w = ({w[0]:.2f}, {w[1]:.2f}), b = {b:.2f}")
+    if art.message.get_text():
+        return f"{text}: {art.message.get_text()}"
+    text += f"; solid line: the boundary w.x + b = 0; dashed: the margin lines at +-{art.margin:g}"
+    if art.highlight in ("both", "support"):
+        text += f"; {int(support.sum())} support vectors ringed"
+    if art.highlight in ("both", "violators"):
+        text += f"; {int(violators.sum())} margin violators crossed"
+    title = art.ax.get_title()
+    return f"{title}: {text}" if title else text
 
 
 def plot_decision_boundary(

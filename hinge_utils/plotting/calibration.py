@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 
+from hinge_utils.figure_description import describe_panel
 from hinge_utils.plotting._data import as_array
 from hinge_utils.plotting.style import COLORS, course_style, styled_axes
 
@@ -237,6 +238,10 @@ def plot_reliability(
         if title is not None:
             ax.set_title(title)
         legend = ax.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), borderaxespad=0.0)
+        text = (f"Reliability diagram of {label}: observed frequency of y = +1 against the mean "
+                f"predicted probability in {n_bins} bins (ECE = {ece:.3f}); a perfectly calibrated "
+                "model lies on the diagonal")
+        describe_panel(ax, f"{title}: {text}" if title else text)
     return ReliabilityArtists(ax=ax, curve=curve, diagonal=diagonal, counts=bars, legend=legend,
                               bin_confidence=confidence, bin_frequency=frequency,
                               bin_counts=counts, ece=ece)
@@ -341,5 +346,10 @@ def plot_reliability_comparison(
         counts_ax.set_xlim(0.0, 1.0)
         if title is not None:
             ax.set_title(title)
+        scored = ", ".join(f"{name} (ECE = {art.ece:.3f})" for name, art in models.items())
+        text = (f"Reliability diagrams of {scored}: observed frequency of y = +1 against the "
+                "mean predicted probability per bin, the diagonal is perfect calibration")
+        describe_panel(ax, f"{title}: {text}" if title else text)
+        describe_panel(counts_ax, f"Samples per bin for each of {', '.join(models)}")
     return ReliabilityComparison(fig=fig, ax=ax, counts_ax=counts_ax, models=models,
                                  legend=legend)

@@ -12,6 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 
+from hinge_utils.figure_description import describe_panel
 from hinge_utils.plotting.style import COLORS, course_style
 
 __all__ = ["HISTORY_PANELS", "HistoryArtists", "history_columns", "plot_history"]
@@ -23,6 +24,13 @@ HISTORY_PANELS: dict[str, str] = {
     "frac_nonzero_grad": "share with gradient $\\neq 0$",
 }
 """The panels :func:`plot_history` can draw, with their y-axis labels."""
+
+_SPOKEN = {  # the panels in words, for a figure's alt text
+    "objective": "The objective",
+    "accuracy": "The training accuracy",
+    "n_violators": "The number of margin violators (y f(x) < 1)",
+    "frac_nonzero_grad": "The share of samples with a non-zero gradient",
+}
 
 
 @dataclass
@@ -206,6 +214,12 @@ def plot_history(
         for ax in _bottom_row(axes_list[: len(panels)]):
             ax.set_xlabel("epoch")
         legend = axes_list[0].legend() if label is not None else None
+        run = f" of {label}" if label else ""
+        for ax, name in zip(axes_list, panels, strict=False):
+            values = columns[name]
+            said = _SPOKEN[name]
+            describe_panel(ax, f"{said}{run} over {len(epochs)} epochs, from {values[0]:.4g} to "
+                               f"{values[-1]:.4g}" if len(values) else f"{said}{run}: no epochs")
     return HistoryArtists(axes=dict(zip(panels, axes_list, strict=False)), lines=lines,
                           legend=legend)
 

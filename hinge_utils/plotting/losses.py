@@ -13,6 +13,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
+from hinge_utils.figure_description import describe_panel
 from hinge_utils.losses import BINARY
 from hinge_utils.plotting._data import as_array
 from hinge_utils.plotting.style import COLORS, LOSS_STYLES, styled_axes
@@ -188,6 +189,15 @@ def plot_losses(
             legend = ax.legend(loc="lower right")
         else:  # losses fall to 0: the upper right is free, below the guides' names
             legend = ax.legend(loc="upper right", bbox_to_anchor=(0.0, 0.0, 1.0, 0.92))
+        titles = ", ".join(BINARY[name].title for name in names)
+        what = "Slopes dL/dm" if derivative else "Curves"
+        text = (f"{what} of the losses {titles} against the margin m = y f(x), from {lo:g} to "
+                f"{hi:g}")
+        if show_boundary or show_margin:
+            text += "; dotted vertical lines at " + " and ".join(
+                mark for mark, shown in (("m = 0 (the boundary)", show_boundary),
+                                         ("m = 1 (the margin)", show_margin)) if shown)
+        describe_panel(ax, f"{title}: {text}" if title else text)
     return LossCurveArtists(ax=ax, lines=lines, guides=guides, legend=legend)
 
 
@@ -262,4 +272,9 @@ def plot_gradient_magnitude(
         if title is not None:
             ax.set_title(title)
         legend = ax.legend(loc="center right")
+        text = ("Gradient size against the margin m = y f(x): the hinge's is 1 for m < 1 and 0 "
+                "from m = 1 on; cross-entropy's, sigma(-m), falls smoothly and never reaches 0")
+        if margins is not None:
+            text += f"; {len(sample_m)} samples marked on both curves"
+        describe_panel(ax, f"{title}: {text}" if title else text)
     return GradientMagnitudeArtists(ax=ax, lines=lines, samples=samples, legend=legend)

@@ -15,6 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 from matplotlib.text import Annotation
 
+from hinge_utils.figure_description import describe_panel
 from hinge_utils.plotting._data import as_array, class_labels, points_2d
 from hinge_utils.plotting._geometry import class_region, line_in_box, padded_limits, score_arrow
 from hinge_utils.plotting.style import CLASS_COLORS, CLASS_MARKERS, styled_axes
@@ -285,6 +286,13 @@ def update_multiclass_regions(art: MulticlassArtists, weight: object, bias: obje
         polygon = class_region(w, b, k, art.xlim, art.ylim)
         patch.set_xy(polygon if len(polygon) >= 3 else np.zeros((1, 2)))
     length = 0.12 * min(art.xlim[1] - art.xlim[0], art.ylim[1] - art.ylim[0])
+    n_points = sum(int(np.asarray(scatter.get_offsets()).shape[0]) for scatter in art.points)
+    text = (f"{w.shape[0]} classes of {n_points} points in the plane, each region coloured by the "
+            "class with the highest score s_k(x) = w_k.x + b_k")
+    if art.show_zero_lines:
+        text += "; dashed lines where a class score is 0, arrows along each w_k"
+    title = art.ax.get_title()
+    describe_panel(art.ax, f"{title}: {text}" if title else text)
     for k, (line, arrow) in enumerate(zip(art.zero_lines, art.arrows, strict=True)):
         line.set_data(*line_in_box(w[k], b[k], 0.0, art.xlim, art.ylim))
         ends = score_arrow(w[k], b[k], length, art.xlim, art.ylim)
