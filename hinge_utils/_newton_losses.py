@@ -376,7 +376,21 @@ class WestonWatkinsNewton:
                           1.0 / width, width, slope0, curvature0, solver.n)
 
 
-class CrammerSingerNewton:
+class _DenseHessian:
+    """The Hessian in the parameters from dense per-sample Hessians in the scores."""
+
+    def derivatives(self, scores: Tensor, y: Tensor, width: float) -> tuple[Tensor, Tensor]:
+        raise NotImplementedError
+
+    def gradient_hessian(
+        self, X1: Tensor, outer: Tensor, scores: Tensor, y: Tensor, width: float
+    ) -> tuple[Tensor, Tensor]:
+        """The data term's gradient in the scores and its Hessian in the parameters (dense)."""
+        grad, H = self.derivatives(scores, y, width)
+        return grad, _dense_hessian(H, X1, outer)
+
+
+class CrammerSingerNewton(_DenseHessian):
     r"""Crammer-Singer with :math:`\max_k \delta_k` replaced by :math:`h \log\sum_k e^{\delta_k/h}`
     (at most :math:`h \log K` above it). With :math:`q = \operatorname{softmax}(\delta / h)`:
     :math:`g = q - e_c`, :math:`H = (\operatorname{diag} q - q q^\top) / h`.
@@ -399,13 +413,6 @@ class CrammerSingerNewton:
         q = torch.softmax(_rival_gaps(scores, y) / width, dim=1)
         return q - onehot, _softmax_hessian(q, 1.0 / width)
 
-    def gradient_hessian(
-        self, X1: Tensor, outer: Tensor, scores: Tensor, y: Tensor, width: float
-    ) -> tuple[Tensor, Tensor]:
-        """The data term's gradient in the scores and its Hessian in the parameters (dense)."""
-        grad, H = self.derivatives(scores, y, width)
-        return grad, _dense_hessian(H, X1, outer)
-
     def line_search(
         self, solver: MulticlassNewton, theta: Tensor, direction: Tensor, slope0: float,
         width: float,
@@ -418,7 +425,7 @@ class CrammerSingerNewton:
         return _softmax_line_search(solver, theta, direction, slope0, shift, 1.0 / width)
 
 
-class CrossEntropyNewton:
+class CrossEntropyNewton(_DenseHessian):
     r"""Softmax cross-entropy (smooth, no smoothing levels). With
     :math:`p = \operatorname{softmax}(s)`: :math:`g = p - e_c`, :math:`H = \operatorname{diag} p
     - p p^\top`."""
@@ -436,13 +443,6 @@ class CrossEntropyNewton:
         onehot = torch.zeros_like(scores).scatter_(1, y.unsqueeze(1), 1.0)
         p = torch.softmax(scores, dim=1)
         return p - onehot, _softmax_hessian(p, 1.0)
-
-    def gradient_hessian(
-        self, X1: Tensor, outer: Tensor, scores: Tensor, y: Tensor, width: float
-    ) -> tuple[Tensor, Tensor]:
-        """The data term's gradient in the scores and its Hessian in the parameters (dense)."""
-        grad, H = self.derivatives(scores, y, width)
-        return grad, _dense_hessian(H, X1, outer)
 
     def line_search(
         self, solver: MulticlassNewton, theta: Tensor, direction: Tensor, slope0: float,
