@@ -27,6 +27,7 @@ __all__ = [
     "Case",
     "CheckResult",
     "Fresh",
+    "fresh_binary_batches",
     "Mistake",
     "check_case",
     "describe_inputs",
@@ -212,6 +213,25 @@ def show_figure(fig: Any) -> None:
 
     display(fig)
     plt.close(fig)
+
+
+def fresh_binary_batches(draw: Fresh, *, with_margin: bool = False) -> list[Case]:
+    """Two fresh binary batches (float32, then float64), ``scores`` and ``targets`` in {-1, +1},
+    every third sample exactly at :math:`y s = 1` (the kink); with ``with_margin``, each with a
+    random ``margin`` option in [0.5, 3].
+
+    >>> [case.what for case in fresh_binary_batches(Fresh(0, "doctest"))]
+    ['fresh random batch', 'fresh random float64 batch']
+    """
+    cases = []
+    for what, dtype in (("fresh random batch", torch.float32),
+                        ("fresh random float64 batch", torch.float64)):
+        n = draw.size(1, 12)
+        scores, targets = draw.values(n, dtype=dtype), draw.signs(n)
+        scores[::3] = targets[::3].to(dtype)  # every third sample exactly at y * s = 1
+        options = {"margin": draw.uniform(0.5, 3.0)} if with_margin else {}
+        cases.append(Case(what, {"scores": scores, "targets": targets}, options))
+    return cases
 
 
 def report(passed: bool, n_checks: int, message: str) -> CheckResult:

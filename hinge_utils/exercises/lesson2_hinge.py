@@ -15,6 +15,7 @@ from ._engine import (
     Mistake,
     check_case,
     describe_inputs,
+    fresh_binary_batches,
     randn,
     random_signs,
     report,
@@ -52,15 +53,7 @@ _HINGE_CASES = (
 
 
 def _fresh_hinge(draw: Fresh) -> list[Case]:
-    cases = []
-    for what in ("fresh random batch", "fresh random float64 batch"):
-        n = draw.size(1, 12)
-        dtype = torch.float64 if "float64" in what else torch.float32
-        scores, targets = draw.values(n, dtype=dtype), draw.signs(n)
-        scores[::3] = targets[::3].to(dtype)  # every third sample exactly at y * s = 1
-        cases.append(Case(what, {"scores": scores, "targets": targets},
-                          {"margin": draw.uniform(0.5, 3.0)}))
-    return cases
+    return fresh_binary_batches(draw, with_margin=True)
 
 
 def _ys(s: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

@@ -14,6 +14,7 @@ from ._engine import (
     CheckResult,
     Fresh,
     Mistake,
+    fresh_binary_batches,
     margin_label,
     randn,
     random_signs,
@@ -55,14 +56,7 @@ _SQUARED_CASES = (
 
 
 def _fresh_squared(draw: Fresh) -> list[Case]:
-    cases = []
-    for what in ("fresh random batch", "fresh random float64 batch"):
-        n = draw.size(1, 12)
-        dtype = torch.float64 if "float64" in what else torch.float32
-        scores, targets = draw.values(n, dtype=dtype), draw.signs(n)
-        scores[::3] = targets[::3].to(dtype)  # every third sample exactly at y * s = 1
-        cases.append(Case(what, {"scores": scores, "targets": targets}))
-    return cases
+    return fresh_binary_batches(draw)
 
 
 def _fresh_margins(draw: Fresh) -> list[Case]:

@@ -14,6 +14,7 @@ from ._engine import (
     CheckResult,
     Fresh,
     Mistake,
+    fresh_binary_batches,
     randn,
     random_signs,
     report,
@@ -52,14 +53,7 @@ _GRADIENT_CASES = (
 
 
 def _fresh(draw: Fresh) -> list[Case]:
-    cases = []
-    for what in ("fresh random batch", "fresh random float64 batch"):
-        n = draw.size(1, 12)
-        dtype = torch.float64 if "float64" in what else torch.float32
-        scores, targets = draw.values(n, dtype=dtype), draw.signs(n)
-        scores[::3] = targets[::3].to(dtype)  # every third sample exactly at y * s = 1
-        cases.append(Case(what, {"scores": scores, "targets": targets}))
-    return cases
+    return fresh_binary_batches(draw)
 
 
 def _ys_and_labels(s: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
