@@ -41,6 +41,7 @@ __all__ = [
     "kernel_alive",
     "page_kernel_id",
     "missing_browser_stack",
+    "require_browser_stack",
     "serve",
     "voila_server",
 ]
@@ -66,16 +67,30 @@ class ServerError(RuntimeError):
     """Voila exited, or did not answer in time; the message holds its log."""
 
 
-def missing_browser_stack() -> list[str]:
-    """What a browser run lacks, each with its fix; empty when Chromium, Voila and Playwright are
-    all there."""
+def missing_browser_stack(modules: tuple[str, ...] = ("voila", "playwright")) -> list[str]:
+    """What a browser run lacks, each with its fix; empty when Chromium and the Python
+    ``modules`` (Voila and Playwright by default) are all there."""
     missing = []
     if not CHROMIUM.exists():
         missing.append(f"{CHROMIUM} (Debian's browser: apt-get install -y chromium)")
-    for module in ("voila", "playwright"):
+    for module in modules:
         if importlib.util.find_spec(module) is None:
             missing.append(f"the Python package {module} (make venv installs it)")
     return missing
+
+
+def require_browser_stack(what: str, modules: tuple[str, ...] = ("voila", "playwright")) -> None:
+    """In a test: skip with the fix when the browser stack is missing, but fail under
+    ``CI=true`` (``.ci/run`` provides it, so a browser test never skips in CI)."""
+    import pytest
+
+    missing = missing_browser_stack(modules)
+    if not missing:
+        return
+    reason = f"{what} need " + " and ".join(missing)
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI=true: .ci/run must provide it, these tests never skip in CI")
+    pytest.skip(reason)
 
 
 def free_port() -> int:

@@ -19,8 +19,6 @@ Without ``/usr/bin/chromium`` or Playwright the tests are skipped with the reaso
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,7 +32,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))  # the Chromium launcher shared wit
 sys.path.insert(0, str(ROOT / "docs"))
 
 import accessibility  # noqa: E402  (docs/accessibility.py)
-from _voila import CHROMIUM, chromium  # noqa: E402
+from _voila import chromium, require_browser_stack  # noqa: E402
 
 pytestmark = needs_notebooks_and_npm("axe-core, MathJax, reveal.js and lunr")
 
@@ -43,18 +41,7 @@ SEARCH_TERM = "Crammer-Singer"
 
 
 def _require_browser() -> None:
-    """Skip without Chromium or Playwright, with the fix; in CI (CI=true) fail instead."""
-    missing = []
-    if not CHROMIUM.exists():
-        missing.append(f"{CHROMIUM} (Debian's browser: apt-get install -y chromium)")
-    if importlib.util.find_spec("playwright") is None:
-        missing.append("the Python package playwright (make venv installs it)")
-    if not missing:
-        return
-    reason = "accessibility tests need " + " and ".join(missing)
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}; CI=true: .ci/run must provide it, these tests never skip in CI")
-    pytest.skip(reason)
+    require_browser_stack("accessibility tests", modules=("playwright",))
 
 
 @pytest.fixture(scope="module")

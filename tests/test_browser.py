@@ -17,7 +17,6 @@ browser.
 from __future__ import annotations
 
 import math
-import os
 import sys
 import time
 import urllib.error
@@ -35,8 +34,8 @@ from _voila import (  # noqa: E402
     APP_NOTEBOOK,
     chromium,
     kernel_alive,
-    missing_browser_stack,
     page_kernel_id,
+    require_browser_stack,
     voila_server,
 )
 
@@ -45,14 +44,7 @@ UPDATE_TIMEOUT_MS = 15_000
 
 
 def _require_browser_stack() -> None:
-    """Skip without Chromium, Voila or Playwright, with the fix; in CI (CI=true) fail instead."""
-    missing = missing_browser_stack()
-    if not missing:
-        return
-    reason = "browser test needs " + " and ".join(missing)
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}; CI=true: .ci/run must provide it, the browser test never skips")
-    pytest.skip(reason)
+    require_browser_stack("browser tests")
 
 
 @pytest.fixture(scope="module")
